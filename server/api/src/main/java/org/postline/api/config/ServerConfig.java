@@ -1,0 +1,34 @@
+package org.postline.api.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole of {@code conf/postline.xml}, validated and immutable. Built once at start-up by the app module;
+ * every other module receives the part it needs.
+ *
+ * @param source       the file this was read from, for error messages
+ * @param hostName     the name the server gives itself in greetings and Received headers
+ * @param domains      local domains ensured at start-up (the CLI can add more at run time)
+ * @param defaultDomain the domain used for postmaster and for bare user names
+ * @param varDirectory where Derby, blobs, the spool, logs, TLS material and the admin socket live
+ */
+public record ServerConfig(
+        Path source,
+        String hostName,
+        List<String> domains,
+        String defaultDomain,
+        Path varDirectory,
+        List<ListenerConfig> listeners,
+        StorageConfig storage,
+        DnsConfig dns,
+        RelayConfig relay,
+        SpoolConfig spool,
+        AdminConfig admin,
+        Path mailetContainerFile) {
+
+    public ServerConfig {
+        domains = List.copyOf(domains);
+        listeners = List.copyOf(listeners);
+    }
+}

@@ -1,0 +1,56 @@
+package org.postline.api.queue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import org.postline.api.StoreException;
+
+/**
+ * The durable queue between the front-ends and the mailet container: Postfix's incoming queue.
+ * <p>Writing is two-phase: {@link #begin} gives a {@link Writer}; content written to it is invisible until
+ * {@link Writer#commit()} returns, which happens only after envelope and content are synced to disk.
+ * A writer that is aborted or closed without commit leaves nothing behind.
+ * <p>Consuming: {@link #claim} hands out ready mails to this process; a claimed mail is given to no other
+ * claim until it is {@link #complete completed} or {@link #release released}, or the process restarts
+ * (claims are leases held in memory, so a crash makes the mail ready again: at-least-once).
+ * <p>Every method may throw {@link StoreException}.
+ */
+public interface Spool {
+
+    Writer begin(Envelope envelope);
+
+    /** Up to {@code max} mails that are ready now, oldest first. Never blocks. */
+    List<SpooledMail> claim(int max);
+
+    /** The content of a mail in the spool, byte for byte as committed. */
+    InputStream open(String id);
+
+    /** The mail is done with; it leaves the spool in one atomic step. */
+    void complete(String id);
+
+    /**
+     * Processing failed; the mail becomes ready again after {@code delayMillis}, its failure count raised
+     * and the reason kept.
+     */
+    void release(String id, String reason, long delayMillis);
+
+    /** Mails in the spool, claimed or not (for back-pressure). */
+    long size();
+
+    /** Called (on the committing thread) after each commit, so a consumer can wake without polling. */
+    void onCommit(Runnable listener);
+
+    /** One mail being written. */
+    interface Writer extends AutoCloseable {
+        OutputStream content();
+
+        /** Syncs and publishes; returns the spool id, which the SMTP reply shows as the queue id. */
+        String commit();
+
+        void abort();
+
+        /** Aborts unless committed. */
+        @Override
+        void close();
+    }
+}
