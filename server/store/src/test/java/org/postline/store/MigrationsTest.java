@@ -1,0 +1,114 @@
+package org.postline.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.apache.derby.jdbc.EmbeddedDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postline.api.config.StorageConfig;
+import org.postline.api.directory.Rewrite;
+import org.postline.api.queue.MailRepository;
+import org.postline.api.queue.Spool;
+import org.postline.api.queue.SpooledMail;
+import org.postline.store.directory.PasswordHasher;
+
+class MigrationsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void migratesAnEmptyDatabaseAndKeepsItsDataAcrossARestart() {
+        StorageConfig config = StoreFixture.config(dir);
+        try (Store store = Store.open(config, "example.org")) {
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2");
+            store.domains().add("example.org");
+        }
+        try (Store store = Store.open(config, "example.org")) {
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2");
+            assertThat(store.domains().list()).containsExactly("example.org");
+        }
+    }
+
+    @Test
+    void upgradesAVersion1DatabaseKeepingItsData() throws Exception {
+        StorageConfig config = StoreFixture.config(dir);
+        String hash = new PasswordHasher().hash("s3cret".toCharArray());
+        EmbeddedDataSource v1 = new EmbeddedDataSource();
+        v1.setDatabaseName(Store.derbyDatabase(config.jdbcUrl()));
+        v1.setCreateDatabase("create");
+        Migrations.migrate(v1, "derby", "1");
+        try (Connection c = v1.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO domains (name) VALUES ('example.org')");
+            s.executeUpdate("INSERT INTO users (address, domain, password_hash)"
+                    + " VALUES ('alice@example.org', 'example.org', '" + hash + "')");
+            s.executeUpdate("INSERT INTO recipient_rewrites (kind, source, target)"
+                    + " VALUES ('ADDRESS', 'postmaster@example.org', 'alice@example.org')");
+            assertThatThrownBy(() -> s.executeQuery("SELECT COUNT(*) FROM spool")).isInstanceOf(SQLException.class);
+        }
+        assertThat(appliedVersions(v1)).containsExactly("1");
+        shutdown(v1);
+
+        try (Store store = Store.open(config, "example.org")) {
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2");
+            assertThat(store.domains().list()).containsExactly("example.org");
+            assertThat(store.users().list()).containsExactly("alice@example.org");
+            assertThat(store.users().authenticate("alice", "s3cret".toCharArray())).contains("alice@example.org");
+            assertThat(store.rewrites().list())
+                    .containsExactly(new Rewrite(Rewrite.Kind.ADDRESS, "postmaster@example.org", "alice@example.org"));
+
+            Spool spool = store.spool();
+            String id;
+            try (Spool.Writer writer = spool.begin(StoreFixture.envelope("m1", "alice@example.org"))) {
+                writer.content().write("Subject: hi\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII));
+                id = writer.commit();
+            }
+            assertThat(spool.claim(10)).extracting(SpooledMail::id).containsExactly(id);
+            MailRepository error = store.repositories().get("error");
+            String stored = error.store(StoreFixture.envelope("m2", "bob@example.org"),
+                    new ByteArrayInputStream(new byte[] {1, 2, 3}));
+            try (InputStream in = error.open(stored)) {
+                assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+            }
+        }
+    }
+
+    private static List<String> appliedVersions(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement query = c.prepareStatement(
+                     "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" = TRUE ORDER BY \"installed_rank\"");
+             ResultSet rows = query.executeQuery()) {
+            List<String> versions = new ArrayList<>();
+            while (rows.next()) {
+                versions.add(rows.getString(1));
+            }
+            c.commit();
+            return versions;
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void shutdown(EmbeddedDataSource dataSource) {
+        dataSource.setCreateDatabase(null);
+        dataSource.setShutdownDatabase("shutdown");
+        try {
+            dataSource.getConnection().close();
+        } catch (SQLException e) {
+            assertThat(e.getSQLState()).isEqualTo("08006");
+        }
+    }
+}
