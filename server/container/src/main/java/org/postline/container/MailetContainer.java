@@ -1,0 +1,175 @@
+package org.postline.container;
+
+import com.google.inject.Injector;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.mail.Session;
+import javax.mail.internet.AddressException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.MailetContext;
+import org.postline.api.config.ConfigException;
+import org.postline.container.config.ClassResolver;
+import org.postline.container.config.ContainerConfig;
+import org.postline.container.config.ContainerConfigReader;
+import org.postline.container.config.PipelineFactory;
+import org.postline.container.context.MailSubmitter;
+import org.postline.container.context.PostlineMailetContext;
+import org.postline.container.dns.DnsClient;
+import org.postline.container.processing.Pipeline;
+import org.postline.container.spool.SpoolRoutes;
+import org.postline.container.spool.SpoolWorker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mailet container: the pipeline of {@code mailetcontainer.xml}, the mailet context, and the Camel
+ * routes that feed the pipeline from the spool. {@link #load} checks everything and initialises every
+ * mailet (a bad configuration never half-starts); {@link #start} begins consuming the spool;
+ * {@link #close} stops taking mail, lets running mail finish (bounded), destroys the mailets, stops Camel.
+ */
+public final class MailetContainer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailetContainer.class);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ContainerEnvironment env;
+    private final ContainerConfig config;
+    private final CamelContext camel;
+    private final PostlineMailetContext mailetContext;
+    private final Pipeline pipeline;
+    private final Session session;
+    private final Duration drainTimeout;
+    private SpoolRoutes routes;
+    private boolean closed;
+
+    private MailetContainer(ContainerEnvironment env, ContainerConfig config, CamelContext camel,
+                            PostlineMailetContext mailetContext, Pipeline pipeline, Session session, Duration drainTimeout) {
+        this.env = env;
+        this.config = config;
+        this.camel = camel;
+        this.mailetContext = mailetContext;
+        this.pipeline = pipeline;
+        this.session = session;
+        this.drainTimeout = drainTimeout;
+    }
+
+    /** Parses and validates the file, creates and initialises every mailet and matcher. */
+    public static MailetContainer load(Path mailetContainerXml, ContainerEnvironment env) throws ConfigException {
+        return load(mailetContainerXml, env, DRAIN_TIMEOUT);
+    }
+
+    static MailetContainer load(Path file, ContainerEnvironment env, Duration drainTimeout) throws ConfigException {
+        ContainerConfig config = ContainerConfigReader.read(file);
+        MailAddress postmaster = postmaster(file, config, env);
+        Session session = Session.getInstance(new Properties());
+        PostlineMailetContext context = new PostlineMailetContext(env.hostName(), postmaster, env.domains(),
+                env.users(), new MailSubmitter(env.spool()), new DnsClient(env.dns()), session);
+        CamelContext camel = new DefaultCamelContext();
+        camel.getCamelContextExtension().setName("postline-container");
+        camel.setApplicationContextClassLoader(env.extensionLoader());
+        camel.getShutdownStrategy().setTimeout(10);
+        camel.getShutdownStrategy().setTimeUnit(TimeUnit.SECONDS);
+        camel.start();
+        try {
+            Injector injector = env.injector().createChildInjector(new ContainerModule(env.injector(), env, camel, context));
+            Pipeline pipeline = new PipelineFactory(config, context, new ClassResolver(env.extensionLoader()),
+                    injector::getInstance).build(env.repositories());
+            LOG.info("mailet container loaded from {}: processors {}", file, pipeline.states());
+            return new MailetContainer(env, config, camel, context, pipeline, session, drainTimeout);
+        } catch (ConfigException | RuntimeException e) {
+            camel.stop();
+            throw e;
+        }
+    }
+
+    private static MailAddress postmaster(Path file, ContainerConfig config, ContainerEnvironment env)
+            throws ConfigException {
+        String value = config.postmaster().orElse(env.postmaster());
+        if (!value.contains("@")) {
+            int at = env.postmaster().indexOf('@');
+            value = value + "@" + (at >= 0 ? env.postmaster().substring(at + 1) : env.hostName());
+        }
+        try {
+            return new MailAddress(value);
+        } catch (AddressException e) {
+            throw new ConfigException(file, 0, "context/postmaster", "\"" + value + "\" is not a mail address");
+        }
+    }
+
+    /** Starts the Camel routes that consume the spool. */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("the mailet container is closed");
+        }
+        if (routes != null) {
+            return;
+        }
+        int workers = config.threads().orElse(env.spoolConfig().workers());
+        if (config.threads().isPresent()) {
+            LOG.info("spooler/threads in {} sets {} spool workers", config.file(), workers);
+        }
+        SpoolWorker worker = new SpoolWorker(env.spool(), pipeline, env.repositories(), env.spoolConfig(), session);
+        routes = new SpoolRoutes(env.spool(), worker, workers, pollInterval(env.spoolConfig().retryDelay()));
+        try {
+            camel.addRoutes(routes);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the spool routes: " + e.getMessage(), e);
+        }
+        env.spool().onCommit(routes::wake);
+        routes.wake();
+        LOG.info("consuming the spool with {} workers", workers);
+    }
+
+    /** The safety-net poll: often enough to pick up released mail soon after its retry delay. */
+    static Duration pollInterval(Duration retryDelay) {
+        long half = retryDelay.toMillis() / 2;
+        return Duration.ofMillis(Math.max(50, Math.min(5_000, half)));
+    }
+
+    /** The processors (states) of the pipeline, e.g. to check a "reprocess into" target. */
+    public Set<String> processorNames() {
+        return pipeline.states();
+    }
+
+    public MailetContext mailetContext() {
+        return mailetContext;
+    }
+
+    Pipeline pipeline() {
+        return pipeline;
+    }
+
+    CamelContext camelContext() {
+        return camel;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (routes != null) {
+            try {
+                if (!routes.drain(drainTimeout)) {
+                    LOG.warn("mail still being processed after {}; it stays in the spool and runs again at start",
+                            drainTimeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        pipeline.destroy();
+        try {
+            camel.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("stopping Camel failed", e);
+        }
+        LOG.info("mailet container closed");
+    }
+}
