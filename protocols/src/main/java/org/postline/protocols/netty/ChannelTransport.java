@@ -1,0 +1,125 @@
+package org.postline.protocols.netty;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.ProtocolSessionImpl;
+import org.apache.james.protocols.netty.Encryption;
+import org.apache.james.protocols.netty.HandlerConstants;
+import org.apache.james.protocols.netty.NettyProtocolTransport;
+
+/**
+ * The James transport of one connection, with two changes: every write runs on the channel's I/O loop in
+ * call order, so that the STARTTLS reply and the installation of the TLS handler are one step no read can
+ * slip between; and responses can be held back for a while without blocking any thread (the pause after
+ * a failed login), keeping their order.
+ */
+public final class ChannelTransport extends NettyProtocolTransport {
+
+    private final Channel channel;
+    private final Encryption encryption;
+    private final Deque<Runnable> held = new ArrayDeque<>();
+    private boolean drainScheduled;
+    private volatile long holdUntilNanos = System.nanoTime();
+
+    ChannelTransport(Channel channel, Encryption encryption) {
+        super(channel, encryption, false);
+        this.channel = channel;
+        this.encryption = encryption;
+    }
+
+    /** The transport behind a session created by {@link LineProtocolServer}, if it is one. */
+    public static Optional<ChannelTransport> of(ProtocolSession session) {
+        if (session instanceof ProtocolSessionImpl impl && impl.getProtocolTransport() instanceof ChannelTransport transport) {
+            return Optional.of(transport);
+        }
+        return Optional.empty();
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /**
+     * Holds back every response written from now until {@code delay} has passed, and reads nothing more
+     * from the client meanwhile. Nothing blocks: the writes are scheduled on the I/O loop.
+     */
+    public void holdResponses(Duration delay) {
+        holdUntilNanos = System.nanoTime() + delay.toNanos();
+        channel.config().setAutoRead(false);
+        inOrder(() -> channel.config().setAutoRead(true));
+    }
+
+    @Override
+    protected void writeToClient(byte[] bytes, ProtocolSession session, boolean startTLS) {
+        inOrder(() -> {
+            channel.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+            if (startTLS) {
+                // Installed in the same I/O-loop task as the plain-text 220 goes out: the client's
+                // handshake can only arrive after it.
+                channel.pipeline().addFirst(HandlerConstants.SSL_HANDLER, encryption.sslHandler());
+            }
+        });
+    }
+
+    @Override
+    protected void writeToClient(InputStream in, ProtocolSession session, boolean startTLS) {
+        inOrder(() -> super.writeToClient(in, session, startTLS));
+    }
+
+    @Override
+    protected void close() {
+        inOrder(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+    }
+
+    private void inOrder(Runnable write) {
+        try {
+            synchronized (this) {
+                long wait = holdUntilNanos - System.nanoTime();
+                if (wait > 0 || drainScheduled) {
+                    held.add(write);
+                    if (!drainScheduled) {
+                        drainScheduled = true;
+                        channel.eventLoop().schedule(this::drainHeld, Math.max(0, wait), TimeUnit.NANOSECONDS);
+                    }
+                    return;
+                }
+            }
+            if (channel.eventLoop().inEventLoop()) {
+                write.run();
+            } else {
+                channel.eventLoop().execute(write);
+            }
+        } catch (RejectedExecutionException shuttingDown) {
+            channel.close();
+        }
+    }
+
+    /** Runs the held writes in order once the hold is over (on the I/O loop). */
+    private void drainHeld() {
+        while (true) {
+            Runnable next;
+            synchronized (this) {
+                long wait = holdUntilNanos - System.nanoTime();
+                if (wait > 0) {
+                    channel.eventLoop().schedule(this::drainHeld, wait, TimeUnit.NANOSECONDS);
+                    return;
+                }
+                next = held.poll();
+                if (next == null) {
+                    drainScheduled = false;
+                    return;
+                }
+            }
+            next.run();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package org.postline.protocols.smtp;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.Request;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.DataCmdHandler;
+import org.postline.api.queue.Envelope;
+import org.postline.api.queue.SessionFacts;
+import org.postline.api.queue.Spool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DATA: opens a spool writer for the transaction's envelope (sender, recipients, DSN parameters, what the
+ * session knew) before answering 354, so the content streams straight to disk; see {@link SpoolWriterFilter}.
+ */
+final class SpoolingDataCmdHandler extends DataCmdHandler {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(SpoolingDataCmdHandler.class);
+
+    /**
+     * The mail attribute by which the pipeline's SMTPIsAuthNetwork matcher knows a client from a relay network,
+     * holding the JSON of the Mailet API's {@code AttributeValue.of(true)}.
+     */
+    static final String AUTH_NETWORK_ATTRIBUTE = "org.apache.james.SMTPIsAuthNetwork";
+    static final String TRUE_ATTRIBUTE_JSON = "{\"serializer\":\"BooleanSerializer\",\"value\":true}";
+
+    private final Spool spool;
+    private final String listener;
+    private final Predicate<String> inRelayNetwork;
+
+    SpoolingDataCmdHandler(MetricFactory metricFactory, Spool spool, String listener, Predicate<String> inRelayNetwork) {
+        super(metricFactory);
+        this.spool = spool;
+        this.listener = listener;
+        this.inRelayNetwork = inRelayNetwork;
+    }
+
+    @Override
+    public Response onCommand(SMTPSession session, Request request) {
+        Response response = super.onCommand(session, request);
+        if (!"354".equals(response.getRetCode())) {
+            // James switched the STARTTLS injection check off for DATA; no DATA follows, so switch it back on.
+            session.startDetectingCommandInjection();
+        }
+        return response;
+    }
+
+    @Override
+    protected Response doDATA(SMTPSession session, String argument) {
+        MaybeSender sender = session.getAttachment(SMTPSession.SENDER, ProtocolSession.State.Transaction)
+                .orElse(MaybeSender.nullSender());
+        List<MailAddress> recipients = session.getAttachment(SMTPSession.RCPT_LIST, ProtocolSession.State.Transaction)
+                .orElse(List.of());
+        Envelope envelope = envelope(session, sender, recipients);
+        Spool.Writer writer;
+        try {
+            writer = spool.begin(envelope);
+        } catch (RuntimeException e) {
+            LOGGER.error("listener '{}': the spool cannot take message {}", listener, envelope.name(), e);
+            return Replies.response("451", "4.3.0 Temporary storage failure; try again later");
+        }
+        session.setAttachment(MAILENV, new SpoolMailEnvelope(envelope, sender, recipients, writer),
+                ProtocolSession.State.Transaction);
+        session.pushLineHandler(getLineHandler());
+        return Replies.response("354", "End data with <CR><LF>.<CR><LF>");
+    }
+
+    private Envelope envelope(SMTPSession session, MaybeSender sender, List<MailAddress> recipients) {
+        Set<String> distinct = new LinkedHashSet<>();
+        recipients.forEach(recipient -> distinct.add(Addresses.envelopeForm(recipient)));
+        var remote = session.getRemoteAddress();
+        SessionFacts facts = new SessionFacts(
+                remote.getAddress().getHostAddress(),
+                remote.getHostString(),
+                session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection).orElse(""),
+                Optional.ofNullable(session.getUsername()).map(user -> user.asString()),
+                session.isTLSStarted(),
+                listener);
+        Map<String, String> attributes = inRelayNetwork.test(facts.remoteAddress())
+                ? Map.of(AUTH_NETWORK_ATTRIBUTE, TRUE_ATTRIBUTE_JSON)
+                : Map.of();
+        return new Envelope(
+                UUID.randomUUID().toString(),
+                sender.asOptional().map(Addresses::envelopeForm),
+                List.copyOf(distinct),
+                "root",
+                Optional.empty(),
+                attributes,
+                facts,
+                DsnParameters.request(session));
+    }
+}
