@@ -1,0 +1,130 @@
+package org.postline.mailbox.jdbc;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.james.mailbox.exception.MailboxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reference counts of body files, kept in {@code mbx_blob} inside the caller's transaction.
+ * <p>Rules that keep a referenced file from ever going missing:
+ * <ul>
+ * <li>whoever holds the row lock after raising a count makes sure the file exists before committing;</li>
+ * <li>a count that drops to zero is committed first; a separate transaction ({@link #collect}) then
+ *     deletes the row only if it is still zero and removes the file while holding that row lock.</li>
+ * </ul>
+ * A crash may leave a zero row or an unreferenced file behind (collected by {@link #collectAllUnreferenced}),
+ * never a reference without its file.
+ */
+final class BlobRefs {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(BlobRefs.class);
+
+    private final BlobFiles files;
+
+    BlobRefs(BlobFiles files) {
+        this.files = files;
+    }
+
+    BlobFiles files() {
+        return files;
+    }
+
+    /** Adds one reference to this content, storing the file (durably) if it is not there yet. */
+    void acquire(Connection connection, BlobFiles.Digest digest, BlobFiles.Source source) throws SQLException, MailboxException {
+        if (!increment(connection, digest.hash())) {
+            try {
+                Database.update(connection, "INSERT INTO mbx_blob (hash, byte_size, refcount) VALUES (?, ?, 1)",
+                    digest.hash(), digest.size());
+            } catch (SQLException e) {
+                if (Database.isUniqueViolation(e)) {
+                    throw new Database.RetryTransaction(e);
+                }
+                throw e;
+            }
+        }
+        if (!files.exists(digest.hash())) {
+            try {
+                files.write(digest, source);
+            } catch (IOException e) {
+                throw new MailboxException("Could not store message body", e);
+            }
+        }
+    }
+
+    /** Adds one reference to a body some stored message already refers to (a copy). */
+    void acquireExisting(Connection connection, String hash) throws SQLException, MailboxException {
+        if (!increment(connection, hash) || !files.exists(hash)) {
+            throw new MailboxException("Message body " + hash + " vanished while being copied");
+        }
+    }
+
+    /**
+     * Drops references; hashes are handled in sorted order so concurrent transactions lock rows alike.
+     * @return the hashes whose count reached zero, to {@link #collect} after the commit
+     */
+    List<String> release(Connection connection, Map<String, Long> countsByHash) throws SQLException {
+        List<String> unreferenced = new ArrayList<>();
+        for (Map.Entry<String, Long> entry : new TreeMap<>(countsByHash).entrySet()) {
+            Database.update(connection, "UPDATE mbx_blob SET refcount = refcount - ? WHERE hash = ?",
+                entry.getValue(), entry.getKey());
+            try (PreparedStatement statement = connection.prepareStatement("SELECT refcount FROM mbx_blob WHERE hash = ?")) {
+                statement.setString(1, entry.getKey());
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (rows.next() && rows.getLong(1) <= 0) {
+                        unreferenced.add(entry.getKey());
+                    }
+                }
+            }
+        }
+        return unreferenced;
+    }
+
+    /** Deletes rows still at zero and their files, one short transaction each. Failures only leave garbage. */
+    void collect(Database database, Collection<String> hashes) {
+        for (String hash : hashes) {
+            try {
+                database.execute(connection -> {
+                    if (Database.update(connection, "DELETE FROM mbx_blob WHERE hash = ? AND refcount <= 0", hash) > 0) {
+                        try {
+                            files.delete(hash);
+                        } catch (IOException e) {
+                            throw new MailboxException("Could not delete body file " + hash, e);
+                        }
+                    }
+                });
+            } catch (MailboxException e) {
+                LOGGER.warn("Body {} is unreferenced but could not be removed yet", hash, e);
+            }
+        }
+    }
+
+    /** Collects every zero-count row, e.g. after a crash between a release and its collection. */
+    void collectAllUnreferenced(Database database) throws MailboxException {
+        List<String> hashes = database.inTransaction(connection -> {
+            List<String> found = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT hash FROM mbx_blob WHERE refcount <= 0");
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getString(1));
+                }
+            }
+            return found;
+        });
+        collect(database, hashes);
+    }
+
+    private static boolean increment(Connection connection, String hash) throws SQLException {
+        return Database.update(connection, "UPDATE mbx_blob SET refcount = refcount + 1 WHERE hash = ?", hash) > 0;
+    }
+}

@@ -1,0 +1,121 @@
+package org.postline.mailbox.jdbc;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.MessageId;
+import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
+import org.apache.james.mailbox.store.mail.AnnotationMapper;
+import org.apache.james.mailbox.store.mail.MailboxMapper;
+import org.apache.james.mailbox.store.mail.MessageIdMapper;
+import org.apache.james.mailbox.store.mail.MessageMapper;
+import org.apache.james.mailbox.store.mail.ModSeqProvider;
+import org.apache.james.mailbox.store.mail.UidProvider;
+import org.apache.james.mailbox.store.user.SubscriptionMapper;
+
+/**
+ * Hands James the JDBC mappers. They hold no per-session state (every call is its own transaction),
+ * so one instance of each serves all sessions.
+ */
+public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperFactory {
+
+    // Older than any write in progress, even of a huge message on a slow disk.
+    private static final Duration STALE_TEMPORARY_FILE_AGE = Duration.ofHours(1);
+
+    private final Database database;
+    private final BlobRefs blobs;
+    private final MailboxSequences sequences;
+    private final JdbcMailboxMapper mailboxMapper;
+    private final JdbcMessageMapper messageMapper;
+    private final JdbcMessageIdMapper messageIdMapper;
+    private final JdbcSubscriptionMapper subscriptionMapper;
+    private final JdbcAnnotationMapper annotationMapper;
+
+    /** The schema must already be migrated ({@link MailboxSchema#migrate}). */
+    public JdbcMailboxSessionMapperFactory(DataSource dataSource, Path blobDirectory, MessageId.Factory messageIds,
+                                           Clock clock) throws IOException {
+        this.database = new Database(dataSource);
+        this.blobs = new BlobRefs(new BlobFiles(blobDirectory));
+        this.sequences = new MailboxSequences(database);
+        MessageTable table = new MessageTable(database, blobs, messageIds);
+        this.mailboxMapper = new JdbcMailboxMapper(database, blobs);
+        this.messageMapper = new JdbcMessageMapper(table, sequences, clock);
+        this.messageIdMapper = new JdbcMessageIdMapper(table, messageMapper, clock);
+        this.subscriptionMapper = new JdbcSubscriptionMapper(database);
+        this.annotationMapper = new JdbcAnnotationMapper(database);
+    }
+
+    /**
+     * Removes bodies left unreferenced by an interrupted delete and temporary files of interrupted writes;
+     * meant for start-up.
+     */
+    public void collectUnreferencedBodies() throws MailboxException {
+        blobs.collectAllUnreferenced(database);
+        try {
+            blobs.files().deleteStaleTemporaryFiles(STALE_TEMPORARY_FILE_AGE);
+        } catch (IOException e) {
+            throw new MailboxException("Cannot clean the blob directory's temporary files", e);
+        }
+    }
+
+    @Override
+    public MailboxMapper createMailboxMapper(MailboxSession session) {
+        return mailboxMapper;
+    }
+
+    @Override
+    public MessageMapper createMessageMapper(MailboxSession session) {
+        return messageMapper;
+    }
+
+    @Override
+    public MessageIdMapper createMessageIdMapper(MailboxSession session) {
+        return messageIdMapper;
+    }
+
+    @Override
+    public AnnotationMapper createAnnotationMapper(MailboxSession session) {
+        return annotationMapper;
+    }
+
+    @Override
+    public SubscriptionMapper createSubscriptionMapper(MailboxSession session) {
+        return subscriptionMapper;
+    }
+
+    @Override
+    public UidProvider getUidProvider() {
+        return sequences;
+    }
+
+    @Override
+    public ModSeqProvider getModSeqProvider() {
+        return sequences;
+    }
+
+    public MailboxMapper mailboxMapper() {
+        return mailboxMapper;
+    }
+
+    public MessageMapper messageMapper() {
+        return messageMapper;
+    }
+
+    public MessageIdMapper messageIdMapper() {
+        return messageIdMapper;
+    }
+
+    public SubscriptionMapper subscriptionMapper() {
+        return subscriptionMapper;
+    }
+
+    public AnnotationMapper annotationMapper() {
+        return annotationMapper;
+    }
+}

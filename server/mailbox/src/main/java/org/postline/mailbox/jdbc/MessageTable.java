@@ -1,0 +1,295 @@
+package org.postline.mailbox.jdbc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.mail.Flags;
+import javax.mail.Flags.Flag;
+
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.ModSeq;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.MessageId;
+import org.apache.james.mailbox.model.ThreadId;
+import org.apache.james.mailbox.store.mail.MessageMapper.FetchType;
+import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.apache.james.mailbox.store.mail.model.impl.Properties;
+
+/** SQL for message rows and their keywords, shared by the message mappers. */
+final class MessageTable {
+
+    /**
+     * What a message brings to the store, read before the transaction starts. {@code bodySource} is null
+     * when the body is one the store already holds (a copy of a stored message).
+     */
+    record Incoming(byte[] header, String bodyHash, long bodySize, BlobFiles.Source bodySource) {
+        long fullSize() {
+            return header.length + bodySize;
+        }
+    }
+
+    private static final String COLUMNS = "mailbox_id, uid, message_id, thread_id, modseq, internal_date, save_date,"
+        + " full_size, body_start, text_lines, answered, deleted, draft, flagged, recent, seen, body_hash, properties";
+
+    private final Database database;
+    private final BlobRefs blobs;
+    private final MessageId.Factory messageIds;
+
+    MessageTable(Database database, BlobRefs blobs, MessageId.Factory messageIds) {
+        this.database = database;
+        this.blobs = blobs;
+        this.messageIds = messageIds;
+    }
+
+    Database database() {
+        return database;
+    }
+
+    BlobRefs blobs() {
+        return blobs;
+    }
+
+    /** Reads the header and hashes the body outside any transaction (bodies can be large). */
+    Incoming read(MailboxMessage message) throws MailboxException {
+        try {
+            if (message instanceof StoredMessage stored) {
+                return new Incoming(stored.headerBytes(), stored.bodyHash(), stored.getBodyOctets(), null);
+            }
+            byte[] header;
+            try (InputStream in = message.getHeaderContent()) {
+                header = in.readAllBytes();
+            }
+            BlobFiles.Source body = message::getBodyContent;
+            BlobFiles.Digest digest = BlobFiles.digest(body);
+            return new Incoming(header, digest.hash(), digest.size(), body);
+        } catch (IOException e) {
+            throw new MailboxException("Could not read message content", e);
+        }
+    }
+
+    /** Inserts the row and its keywords and takes a reference on the body (storing it if new). */
+    void insert(Connection connection, long mailboxId, MessageUid uid, ModSeq modSeq, MailboxMessage message,
+                Incoming incoming, Flags flags, Date saveDate) throws SQLException, MailboxException {
+        String sql = "INSERT INTO mbx_message (" + COLUMNS + ", header_bytes)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, mailboxId);
+            statement.setLong(2, uid.asLong());
+            statement.setString(3, message.getMessageId().serialize());
+            statement.setString(4, message.getThreadId().serialize());
+            statement.setLong(5, modSeq.asLong());
+            statement.setLong(6, message.getInternalDate().getTime());
+            statement.setLong(7, saveDate.getTime());
+            statement.setLong(8, incoming.fullSize());
+            statement.setInt(9, incoming.header().length);
+            Long textLines = message.getTextualLineCount();
+            if (textLines == null) {
+                statement.setNull(10, Types.BIGINT);
+            } else {
+                statement.setLong(10, textLines);
+            }
+            setSystemFlags(statement, 11, flags);
+            statement.setString(17, incoming.bodyHash());
+            statement.setString(18, PropertiesCodec.encode(message.getProperties().toProperties()));
+            statement.setBytes(19, incoming.header());
+            statement.executeUpdate();
+        }
+        insertKeywords(connection, mailboxId, uid.asLong(), Set.of(flags.getUserFlags()));
+        if (incoming.bodySource() == null) {
+            blobs.acquireExisting(connection, incoming.bodyHash());
+        } else {
+            blobs.acquire(connection, new BlobFiles.Digest(incoming.bodyHash(), incoming.bodySize()), incoming.bodySource());
+        }
+    }
+
+    /** Rows matching {@code where} (which must bind only its own parameters), in uid order per mailbox. */
+    List<StoredMessage> select(Connection connection, String where, List<Object> parameters, FetchType fetchType,
+                               int limit) throws SQLException {
+        boolean withHeader = fetchType != FetchType.METADATA;
+        String sql = "SELECT " + COLUMNS + (withHeader ? ", header_bytes" : "") + " FROM mbx_message WHERE " + where
+            + " ORDER BY mailbox_id, uid" + (limit > 0 ? " FETCH FIRST " + limit + " ROWS ONLY" : "");
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            Database.bind(statement, parameters.toArray());
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(readRow(result, withHeader));
+                }
+            }
+        }
+        Map<Long, Map<Long, Set<String>>> keywords = keywordsOf(connection, rows);
+        List<StoredMessage> messages = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            Set<String> userFlags = keywords.getOrDefault(row.mailboxId, Map.of()).getOrDefault(row.uid, Set.of());
+            messages.add(toMessage(row, userFlags));
+        }
+        return messages;
+    }
+
+    /** Writes new flags and modseq of one message. */
+    void updateFlags(Connection connection, long mailboxId, long uid, Flags oldFlags, Flags newFlags, ModSeq modSeq)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE mbx_message SET answered = ?, deleted = ?,"
+                + " draft = ?, flagged = ?, recent = ?, seen = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?")) {
+            setSystemFlags(statement, 1, newFlags);
+            statement.setLong(7, modSeq.asLong());
+            statement.setLong(8, mailboxId);
+            statement.setLong(9, uid);
+            statement.executeUpdate();
+        }
+        Set<String> before = Set.of(oldFlags.getUserFlags());
+        Set<String> after = Set.of(newFlags.getUserFlags());
+        for (String removed : before) {
+            if (!after.contains(removed)) {
+                Database.update(connection, "DELETE FROM mbx_keyword WHERE mailbox_id = ? AND uid = ? AND keyword = ?",
+                    mailboxId, uid, removed);
+            }
+        }
+        Set<String> added = new HashSet<>(after);
+        added.removeAll(before);
+        insertKeywords(connection, mailboxId, uid, added);
+    }
+
+    /** Deletes the rows (keywords cascade) and returns the body references they held. */
+    Map<String, Long> delete(Connection connection, long mailboxId, List<StoredMessage> messages) throws SQLException {
+        Map<String, Long> released = new HashMap<>();
+        for (StoredMessage message : messages) {
+            if (Database.update(connection, "DELETE FROM mbx_message WHERE mailbox_id = ? AND uid = ?",
+                    mailboxId, message.getUid().asLong()) > 0) {
+                released.merge(message.bodyHash(), 1L, Long::sum);
+            }
+        }
+        return released;
+    }
+
+    // Callers hold the mailbox row lock, so the applicable-keyword check cannot race with another insert.
+    private void insertKeywords(Connection connection, long mailboxId, long uid, Set<String> keywords) throws SQLException {
+        if (keywords.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement message = connection.prepareStatement(
+                "INSERT INTO mbx_keyword (mailbox_id, uid, keyword) VALUES (?, ?, ?)");
+             PreparedStatement applicable = connection.prepareStatement(
+                "INSERT INTO mbx_applicable_keyword (mailbox_id, keyword) SELECT id, CAST(? AS VARCHAR(250))"
+                    + " FROM mbx_mailbox WHERE id = ? AND NOT EXISTS (SELECT 1 FROM mbx_applicable_keyword"
+                    + " WHERE mailbox_id = ? AND keyword = ?)")) {
+            for (String keyword : keywords) {
+                message.setLong(1, mailboxId);
+                message.setLong(2, uid);
+                message.setString(3, keyword);
+                message.addBatch();
+                Database.bind(applicable, keyword, mailboxId, mailboxId, keyword);
+                applicable.executeUpdate();
+            }
+            message.executeBatch();
+        }
+    }
+
+    private Map<Long, Map<Long, Set<String>>> keywordsOf(Connection connection, List<Row> rows) throws SQLException {
+        Map<Long, long[]> uidBoundsByMailbox = new LinkedHashMap<>();
+        for (Row row : rows) {
+            uidBoundsByMailbox.merge(row.mailboxId, new long[] {row.uid, row.uid},
+                (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+        Map<Long, Map<Long, Set<String>>> keywords = new HashMap<>();
+        for (Map.Entry<Long, long[]> bounds : uidBoundsByMailbox.entrySet()) {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT uid, keyword FROM mbx_keyword WHERE mailbox_id = ? AND uid BETWEEN ? AND ?")) {
+                statement.setLong(1, bounds.getKey());
+                statement.setLong(2, bounds.getValue()[0]);
+                statement.setLong(3, bounds.getValue()[1]);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        keywords.computeIfAbsent(bounds.getKey(), k -> new HashMap<>())
+                            .computeIfAbsent(result.getLong(1), k -> new HashSet<>())
+                            .add(result.getString(2));
+                    }
+                }
+            }
+        }
+        return keywords;
+    }
+
+    private static void setSystemFlags(PreparedStatement statement, int first, Flags flags) throws SQLException {
+        statement.setBoolean(first, flags.contains(Flag.ANSWERED));
+        statement.setBoolean(first + 1, flags.contains(Flag.DELETED));
+        statement.setBoolean(first + 2, flags.contains(Flag.DRAFT));
+        statement.setBoolean(first + 3, flags.contains(Flag.FLAGGED));
+        statement.setBoolean(first + 4, flags.contains(Flag.RECENT));
+        statement.setBoolean(first + 5, flags.contains(Flag.SEEN));
+    }
+
+    private record Row(long mailboxId, long uid, String messageId, String threadId, long modSeq, long internalDate,
+                       Long saveDate, long fullSize, int bodyStart, Long textLines, Flags systemFlags, String bodyHash,
+                       String properties, byte[] header) {
+    }
+
+    private static Row readRow(ResultSet result, boolean withHeader) throws SQLException {
+        Flags flags = new Flags();
+        Flag[] columns = {Flag.ANSWERED, Flag.DELETED, Flag.DRAFT, Flag.FLAGGED, Flag.RECENT, Flag.SEEN};
+        for (int i = 0; i < columns.length; i++) {
+            if (result.getBoolean(11 + i)) {
+                flags.add(columns[i]);
+            }
+        }
+        long saveDate = result.getLong(7);
+        Long saveDateOrNull = result.wasNull() ? null : saveDate;
+        long textLines = result.getLong(10);
+        Long textLinesOrNull = result.wasNull() ? null : textLines;
+        return new Row(result.getLong(1), result.getLong(2), result.getString(3), result.getString(4),
+            result.getLong(5), result.getLong(6), saveDateOrNull, result.getLong(8), result.getInt(9),
+            textLinesOrNull, flags, result.getString(17), result.getString(18),
+            withHeader ? result.getBytes(19) : null);
+    }
+
+    private StoredMessage toMessage(Row row, Set<String> userFlags) {
+        Flags flags = new Flags(row.systemFlags);
+        userFlags.forEach(flags::add);
+        StoredMessage.HeaderSource header = row.header != null
+            ? () -> row.header
+            : () -> loadHeader(row.mailboxId, row.uid);
+        MessageId messageId = messageIds.fromString(row.messageId);
+        ThreadId threadId = ThreadId.fromBaseMessageId(messageIds.fromString(row.threadId));
+        StoredMessage message = StoredMessage.create(messageId, threadId, new Date(row.internalDate), row.fullSize,
+            row.bodyStart, header, row.bodyHash, blobs.files(), flags,
+            new Properties(PropertiesCodec.decode(row.properties), row.textLines), new JdbcMailboxId(row.mailboxId),
+            Optional.ofNullable(row.saveDate).map(Date::new));
+        message.setUid(MessageUid.of(row.uid));
+        message.setModSeq(ModSeq.of(row.modSeq));
+        return message;
+    }
+
+    private byte[] loadHeader(long mailboxId, long uid) throws IOException {
+        try {
+            return database.inTransaction(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "SELECT header_bytes FROM mbx_message WHERE mailbox_id = ? AND uid = ?")) {
+                    statement.setLong(1, mailboxId);
+                    statement.setLong(2, uid);
+                    try (ResultSet result = statement.executeQuery()) {
+                        if (!result.next()) {
+                            throw new MailboxException("Message " + uid + " is no longer in mailbox " + mailboxId);
+                        }
+                        return result.getBytes(1);
+                    }
+                }
+            });
+        } catch (MailboxException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+}

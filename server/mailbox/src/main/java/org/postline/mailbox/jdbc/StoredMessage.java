@@ -1,0 +1,100 @@
+package org.postline.mailbox.jdbc;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
+import javax.mail.Flags;
+
+import org.apache.james.mailbox.model.Content;
+import org.apache.james.mailbox.model.MailboxId;
+import org.apache.james.mailbox.model.MessageId;
+import org.apache.james.mailbox.model.ThreadId;
+import org.apache.james.mailbox.store.mail.model.impl.Properties;
+import org.apache.james.mailbox.store.mail.model.impl.SimpleMailboxMessage;
+
+/**
+ * A message read from the store. The header comes from the row (loaded on first use for metadata-only
+ * fetches), the body is streamed from its blob file, so the bytes are exactly those that were appended.
+ */
+final class StoredMessage extends SimpleMailboxMessage {
+
+    /** Supplies the header bytes; may hit the database. */
+    @FunctionalInterface
+    interface HeaderSource {
+        byte[] load() throws IOException;
+    }
+
+    private final StoredContent content;
+
+    private StoredMessage(MessageId messageId, ThreadId threadId, Date internalDate, long size, int bodyStart,
+                          StoredContent content, Flags flags, Properties properties, MailboxId mailboxId,
+                          Optional<Date> saveDate) {
+        super(messageId, threadId, internalDate, size, bodyStart, content, flags, properties, mailboxId, List.of(), saveDate);
+        this.content = content;
+    }
+
+    static StoredMessage create(MessageId messageId, ThreadId threadId, Date internalDate, long size, int bodyStart,
+                                HeaderSource header, String bodyHash, BlobFiles files, Flags flags,
+                                Properties properties, MailboxId mailboxId, Optional<Date> saveDate) {
+        StoredContent content = new StoredContent(header, bodyHash, size, files);
+        return new StoredMessage(messageId, threadId, internalDate, size, bodyStart, content, flags, properties,
+            mailboxId, saveDate);
+    }
+
+    String bodyHash() {
+        return content.bodyHash;
+    }
+
+    byte[] headerBytes() throws IOException {
+        return content.header();
+    }
+
+    @Override
+    public InputStream getHeaderContent() throws IOException {
+        return new ByteArrayInputStream(content.header());
+    }
+
+    @Override
+    public InputStream getBodyContent() throws IOException {
+        return content.files.open(content.bodyHash);
+    }
+
+    private static final class StoredContent implements Content {
+        private final HeaderSource headerSource;
+        private final String bodyHash;
+        private final long size;
+        private final BlobFiles files;
+        private volatile byte[] header;
+
+        StoredContent(HeaderSource headerSource, String bodyHash, long size, BlobFiles files) {
+            this.headerSource = headerSource;
+            this.bodyHash = bodyHash;
+            this.size = size;
+            this.files = files;
+        }
+
+        byte[] header() throws IOException {
+            byte[] loaded = header;
+            if (loaded == null) {
+                loaded = headerSource.load();
+                header = loaded;
+            }
+            return loaded;
+        }
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return new SequenceInputStream(new ByteArrayInputStream(header()), files.open(bodyHash));
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.postline.mailbox.jdbc;
+
+import java.time.Instant;
+
+import org.apache.james.mailbox.store.mail.model.MapperProvider;
+import org.apache.james.mailbox.store.mail.model.MessageMapperTest;
+import org.apache.james.utils.UpdatableTickingClock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** James's MessageMapper contract against Derby. */
+class DerbyMessageMapperTest extends MessageMapperTest {
+
+    private static TestDatabase database;
+    private final UpdatableTickingClock clock = new UpdatableTickingClock(Instant.parse("2024-01-01T00:00:00Z"));
+
+    @BeforeAll
+    static void openDatabase() throws Exception {
+        database = TestDatabase.create();
+    }
+
+    @AfterAll
+    static void closeDatabase() throws Exception {
+        database.close();
+    }
+
+    @Override
+    protected MapperProvider createMapperProvider() {
+        return new JdbcMapperProvider(database, clock);
+    }
+
+    @Override
+    protected UpdatableTickingClock updatableTickingClock() {
+        return clock;
+    }
+}
