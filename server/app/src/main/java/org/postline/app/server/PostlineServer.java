@@ -1,0 +1,221 @@
+package org.postline.app.server;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.postline.api.StoreException;
+import org.postline.api.config.ConfigException;
+import org.postline.api.config.ListenerConfig;
+import org.postline.api.config.ServerConfig;
+import org.postline.app.admin.AdminCommands;
+import org.postline.app.admin.AdminServer;
+import org.postline.app.config.LoadedConfig;
+import org.postline.container.ContainerEnvironment;
+import org.postline.container.MailetContainer;
+import org.postline.protocols.ListenerStartException;
+import org.postline.protocols.smtp.SmtpContext;
+import org.postline.protocols.smtp.SmtpListener;
+import org.postline.store.Store;
+import org.postline.store.StoreModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Postline: store, mailet container, listeners and admin channel, started in that order and closed
+ * in reverse. Either everything starts or nothing is left running.
+ */
+public final class PostlineServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostlineServer.class);
+
+    /**
+     * A listener that is accepting connections, and where.
+     *
+     * @param shownHost the bound address, or the configured one when the socket is bound to a wildcard
+     *                  (Netty reports "::" for a listener configured on 0.0.0.0)
+     */
+    public record BoundListener(String name, String protocol, InetSocketAddress address, String shownHost) {
+
+        static BoundListener of(ListenerConfig listener, InetSocketAddress address) {
+            String host = address.getAddress().isAnyLocalAddress()
+                    ? listener.bindAddress() : address.getAddress().getHostAddress();
+            return new BoundListener(listener.name(), listener.protocol().name().toLowerCase(Locale.ROOT), address,
+                    host.contains(":") ? "[" + host + "]" : host);
+        }
+
+        @Override
+        public String toString() {
+            return name + " " + shownHost + ":" + address.getPort();
+        }
+    }
+
+    /** Something started, with how to stop it. */
+    private record Part(String name, AutoCloseable closer) {
+    }
+
+    /** In start order: store, extensions, container, listeners, admin channel. */
+    private final List<Part> parts;
+    private final List<BoundListener> bound;
+    private final Path adminSocket;
+    private final Store store;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private PostlineServer(List<Part> parts, List<BoundListener> bound, Path adminSocket, Store store) {
+        this.store = store;
+        this.parts = List.copyOf(parts);
+        this.bound = List.copyOf(bound);
+        this.adminSocket = adminSocket;
+    }
+
+    /**
+     * @param home the Postline home: extensions/ is found there
+     * @throws ConfigException  if conf/mailetcontainer.xml is wrong
+     * @throws StartupException if the store cannot be opened, a listener cannot bind, or the admin socket is taken
+     */
+    public static PostlineServer start(LoadedConfig loaded, Path home) throws ConfigException, StartupException {
+        ServerConfig config = loaded.config();
+        List<Part> started = new ArrayList<>();
+        try {
+            Store store = openStore(config);
+            started.add(new Part("store", store::close));
+            Injector injector = Guice.createInjector(new ServerModule(config), new StoreModule(store));
+            URLClassLoader extensions = extensions(home);
+            started.add(new Part("extension class loader", extensions::close));
+
+            ContainerEnvironment environment = new ContainerEnvironment(config.hostName(),
+                    "postmaster@" + config.defaultDomain(), store.domains(), store.users(), store.rewrites(),
+                    store.spool(), store.repositories(), config.spool(), config.dns(), injector, extensions);
+            MailetContainer container = MailetContainer.load(config.mailetContainerFile(), environment);
+            started.add(new Part("mailet container", container::close));
+
+            SmtpContext smtpContext = new SmtpContext(config.hostName(), store.domains(), store.users(),
+                    store.rewrites(), store.spool(), config.relay(), config.spool(), config.varDirectory());
+            List<BoundListener> bound = new ArrayList<>();
+            for (ListenerConfig listener : config.listeners()) {
+                if (listener.protocol() != ListenerConfig.Protocol.SMTP) {
+                    LOG.warn("{} front-end not available yet, listener {} skipped", listener.protocol(), listener.name());
+                    continue;
+                }
+                SmtpListener smtp = new SmtpListener(listener, smtpContext);
+                try {
+                    smtp.start();
+                } catch (ListenerStartException e) {
+                    smtp.close();
+                    throw new StartupException(listenerFailure(loaded, listener, e), e);
+                }
+                started.add(new Part("listener " + listener.name(), smtp::close));
+                bound.add(BoundListener.of(listener, smtp.boundAddress()));
+            }
+
+            container.start();
+            AdminServer admin = startAdmin(config, store);
+            started.add(new Part("admin channel", admin::close));
+
+            PostlineServer server = new PostlineServer(started, bound, admin.socket(), store);
+            LOG.info("{}", server.readyLine());
+            return server;
+        } catch (ConfigException | StartupException | RuntimeException | Error e) {
+            closeInReverse(started);
+            throw e;
+        }
+    }
+
+    private static Store openStore(ServerConfig config) throws StartupException {
+        try {
+            return StoreOpener.open(config);
+        } catch (StoreException e) {
+            throw new StartupException("cannot open the store: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StartupException("cannot create " + config.varDirectory() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static URLClassLoader extensions(Path home) throws StartupException {
+        try {
+            return ExtensionClassLoader.over(StoreOpener.extensionsDirectory(home), PostlineServer.class.getClassLoader());
+        } catch (IOException e) {
+            throw new StartupException("cannot read the extensions directory: " + e.getMessage(), e);
+        }
+    }
+
+    private static AdminServer startAdmin(ServerConfig config, Store store) throws StartupException {
+        try {
+            return AdminServer.start(config.admin().socket(),
+                    new AdminCommands(store.domains(), store.users(), store.rewrites()), config.varDirectory());
+        } catch (IOException e) {
+            throw new StartupException(new ConfigException(config.source(), 0, "admin/socket",
+                    "cannot serve the admin channel: " + e.getMessage()).getMessage(), e);
+        }
+    }
+
+    /**
+     * "conf/postline.xml:14: listeners/smtp[submission]: port 587 on 0.0.0.0 is already in use". The listener's
+     * message already says how to get a privileged port.
+     */
+    static String listenerFailure(LoadedConfig loaded, ListenerConfig listener, ListenerStartException e) {
+        String setting = "listeners/" + listener.protocol().name().toLowerCase(Locale.ROOT) + "[" + listener.name() + "]";
+        return new ConfigException(loaded.config().source(), loaded.lineOf(listener.name()), setting,
+                String.valueOf(e.getMessage())).getMessage();
+    }
+
+    public List<BoundListener> listeners() {
+        return bound;
+    }
+
+    /** The open store (tests look into its repositories). */
+    Store store() {
+        return store;
+    }
+
+    public Path adminSocket() {
+        return adminSocket;
+    }
+
+    /** "Postline ready: smtp 127.0.0.1:25, submission 0.0.0.0:587". */
+    public String readyLine() {
+        List<String> parts = bound.stream().map(BoundListener::toString).toList();
+        return "Postline ready: " + (parts.isEmpty() ? "no listeners" : String.join(", ", parts));
+    }
+
+    /** Stops accepting, lets sessions in flight finish, closes the container, the admin channel and the store. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("Postline stopping");
+        // Listeners first (stop accepting, finish sessions in flight), then the container, then the admin
+        // channel, and the store last, since everything before it may still write to it.
+        List<Part> order = new ArrayList<>();
+        parts.stream().filter(p -> p.name().startsWith("listener ")).forEach(order::add);
+        Collections.reverse(order);
+        parts.stream().filter(p -> p.name().equals("mailet container")).forEach(order::add);
+        parts.stream().filter(p -> p.name().equals("admin channel")).forEach(order::add);
+        parts.stream().filter(p -> !order.contains(p) && !p.name().equals("store")).forEach(order::add);
+        parts.stream().filter(p -> p.name().equals("store")).forEach(order::add);
+        order.forEach(PostlineServer::closeQuietly);
+        LOG.info("Postline stopped");
+    }
+
+    private static void closeInReverse(List<Part> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            closeQuietly(started.get(i));
+        }
+    }
+
+    private static void closeQuietly(Part part) {
+        try {
+            part.closer().close();
+        } catch (Exception e) {
+            LOG.warn("Closing the {} failed: {}", part.name(), e.toString());
+        }
+    }
+}
