@@ -3,6 +3,8 @@ package org.postline.protocols.netty;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.AttributeKey;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -17,12 +19,16 @@ import org.apache.james.protocols.netty.HandlerConstants;
 import org.apache.james.protocols.netty.NettyProtocolTransport;
 
 /**
- * The James transport of one connection, with two changes: every write runs on the channel's I/O loop in
+ * The James transport of one connection, with these changes: every write runs on the channel's I/O loop in
  * call order, so that the STARTTLS reply and the installation of the TLS handler are one step no read can
  * slip between; and responses can be held back for a while without blocking any thread (the pause after
- * a failed login), keeping their order.
+ * a failed login), keeping their order. Streamed replies (a POP3 message) are read on the connection's
+ * handler thread, never on the I/O thread.
  */
 public final class ChannelTransport extends NettyProtocolTransport {
+
+    /** The channel attribute James's STARTTLS-aware framer sets when it sees the STARTTLS verb. */
+    private static final AttributeKey<Object> START_TLS_IN_FLIGHT = AttributeKey.valueOf("startTlsInFlight");
 
     private final Channel channel;
     private final Encryption encryption;
@@ -70,9 +76,41 @@ public final class ChannelTransport extends NettyProtocolTransport {
         });
     }
 
+    /**
+     * Sends a stream (a POP3 message, say) in chunks read on the connection's handler thread, never on the
+     * I/O thread, since the stream may come from disk.
+     */
     @Override
     protected void writeToClient(InputStream in, ProtocolSession session, boolean startTLS) {
-        inOrder(() -> super.writeToClient(in, session, startTLS));
+        ChannelHandlerContext core = channel.pipeline().context(HandlerConstants.CORE_HANDLER);
+        if (core == null) {
+            closeQuietly(in);
+            return;
+        }
+        OffloadedChunkedStream chunks = new OffloadedChunkedStream(in, channel, core.executor()).start();
+        inOrder(() -> {
+            if (startTLS) {
+                channel.pipeline().addFirst(HandlerConstants.SSL_HANDLER, encryption.sslHandler());
+            }
+            channel.writeAndFlush(chunks);
+        });
+    }
+
+    /**
+     * Forgets a STARTTLS/STLS the framer saw but the protocol refused. James's framer marks STARTTLS "in
+     * flight" when it sees the verb and treats any later line as command injection until TLS starts, so
+     * without this a refused STLS would get the next command's connection closed.
+     */
+    public void startTlsRefused() {
+        channel.attr(START_TLS_IN_FLIGHT).set(null);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (java.io.IOException ignored) {
+            // nothing was sent; nothing to report
+        }
     }
 
     @Override
