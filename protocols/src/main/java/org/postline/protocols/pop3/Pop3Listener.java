@@ -10,6 +10,7 @@ import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.netty.Encryption;
 import org.postline.api.config.ListenerConfig;
 import org.postline.api.config.ListenerLimits;
+import org.postline.protocols.Listener;
 import org.postline.protocols.ListenerStartException;
 import org.postline.protocols.netty.LineProtocolServer;
 import org.postline.protocols.netty.NoopMetricFactory;
@@ -21,7 +22,7 @@ import org.postline.protocols.tls.TlsSetupException;
  * says. Users log in with their full address; each session works on a snapshot of the INBOX and removes
  * what it deleted only at QUIT.
  */
-public final class Pop3Listener implements AutoCloseable {
+public final class Pop3Listener implements Listener {
 
     /** How long {@link #close()} waits for connections to go. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);

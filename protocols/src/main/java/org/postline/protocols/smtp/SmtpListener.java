@@ -12,6 +12,7 @@ import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.smtp.core.DataCmdHandler;
 import org.postline.api.config.ListenerConfig;
 import org.postline.api.config.ListenerLimits;
+import org.postline.protocols.Listener;
 import org.postline.protocols.ListenerStartException;
 import org.postline.protocols.netty.LineProtocolServer;
 import org.postline.protocols.netty.NoopMetricFactory;
@@ -23,7 +24,7 @@ import org.postline.protocols.tls.TlsSetupException;
  * submissions (implicit TLS), as its {@link ListenerConfig} says. Mail it accepts is in the spool before
  * the client hears 250.
  */
-public final class SmtpListener implements AutoCloseable {
+public final class SmtpListener implements Listener {
 
     /** How long {@link #close()} lets messages in the middle of DATA finish. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);

@@ -12,6 +12,9 @@ import org.postline.api.directory.RecipientRewrites;
 import org.postline.api.directory.Users;
 import org.postline.api.queue.MailRepositories;
 import org.postline.api.queue.Spool;
+import org.postline.container.dns.DnsClient;
+import org.postline.container.context.PostlineMailetContext;
+import org.postline.container.remote.OutgoingDeliveries;
 
 /**
  * Bindings of the child injector that creates mailets: the container's own Camel context and mailet
@@ -22,19 +25,24 @@ final class ContainerModule extends AbstractModule {
     private final Injector parent;
     private final ContainerEnvironment env;
     private final CamelContext camel;
-    private final MailetContext mailetContext;
+    private final PostlineMailetContext mailetContext;
+    private final OutgoingDeliveries deliveries;
 
-    ContainerModule(Injector parent, ContainerEnvironment env, CamelContext camel, MailetContext mailetContext) {
+    ContainerModule(Injector parent, ContainerEnvironment env, CamelContext camel, PostlineMailetContext mailetContext,
+                    OutgoingDeliveries deliveries) {
         this.parent = parent;
         this.env = env;
         this.camel = camel;
         this.mailetContext = mailetContext;
+        this.deliveries = deliveries;
     }
 
     @Override
     protected void configure() {
         bindIfAbsent(CamelContext.class, camel);
         bindIfAbsent(MailetContext.class, mailetContext);
+        bindIfAbsent(DnsClient.class, mailetContext.dns());
+        bind(OutgoingDeliveries.class).toInstance(deliveries);
         bindIfAbsent(Domains.class, env.domains());
         bindIfAbsent(Users.class, env.users());
         bindIfAbsent(RecipientRewrites.class, env.rewrites());

@@ -1,8 +1,11 @@
 package org.postline.container;
 
+import com.google.inject.Binding;
 import com.google.inject.Injector;
+import com.google.inject.Key;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +16,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.MailetContext;
 import org.postline.api.config.ConfigException;
+import org.postline.api.queue.MailQueues;
 import org.postline.container.config.ClassResolver;
 import org.postline.container.config.ContainerConfig;
 import org.postline.container.config.ContainerConfigReader;
@@ -21,6 +25,7 @@ import org.postline.container.context.MailSubmitter;
 import org.postline.container.context.PostlineMailetContext;
 import org.postline.container.dns.DnsClient;
 import org.postline.container.processing.Pipeline;
+import org.postline.container.remote.OutgoingDeliveries;
 import org.postline.container.spool.SpoolRoutes;
 import org.postline.container.spool.SpoolWorker;
 import org.slf4j.Logger;
@@ -28,9 +33,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The mailet container: the pipeline of {@code mailetcontainer.xml}, the mailet context, and the Camel
- * routes that feed the pipeline from the spool. {@link #load} checks everything and initialises every
- * mailet (a bad configuration never half-starts); {@link #start} begins consuming the spool;
- * {@link #close} stops taking mail, lets running mail finish (bounded), destroys the mailets, stops Camel.
+ * routes that feed the pipeline from the spool and deliver the outgoing queues of its RemoteDelivery mailets.
+ * {@link #load} checks everything and initialises every mailet (a bad configuration never half-starts);
+ * {@link #start} begins consuming the spool and delivering; {@link #close} stops taking mail, lets running
+ * mail finish (bounded), destroys the mailets, stops Camel. The outgoing queues come from the
+ * {@link MailQueues} the application's injector binds (the store's module does).
  */
 public final class MailetContainer implements AutoCloseable {
 
@@ -44,11 +51,13 @@ public final class MailetContainer implements AutoCloseable {
     private final Pipeline pipeline;
     private final Session session;
     private final Duration drainTimeout;
+    private final OutgoingDeliveries deliveries;
     private SpoolRoutes routes;
     private boolean closed;
 
     private MailetContainer(ContainerEnvironment env, ContainerConfig config, CamelContext camel,
-                            PostlineMailetContext mailetContext, Pipeline pipeline, Session session, Duration drainTimeout) {
+                            PostlineMailetContext mailetContext, Pipeline pipeline, Session session, Duration drainTimeout,
+                            OutgoingDeliveries deliveries) {
         this.env = env;
         this.config = config;
         this.camel = camel;
@@ -56,6 +65,7 @@ public final class MailetContainer implements AutoCloseable {
         this.pipeline = pipeline;
         this.session = session;
         this.drainTimeout = drainTimeout;
+        this.deliveries = deliveries;
     }
 
     /** Parses and validates the file, creates and initialises every mailet and matcher. */
@@ -69,6 +79,9 @@ public final class MailetContainer implements AutoCloseable {
         Session session = Session.getInstance(new Properties());
         PostlineMailetContext context = new PostlineMailetContext(env.hostName(), postmaster, env.domains(),
                 env.users(), new MailSubmitter(env.spool()), new DnsClient(env.dns()), session);
+        Binding<MailQueues> queues = env.injector().getExistingBinding(Key.get(MailQueues.class));
+        OutgoingDeliveries deliveries = new OutgoingDeliveries(
+                Optional.ofNullable(queues).map(b -> b.getProvider().get()), context, env.repositories());
         CamelContext camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("postline-container");
         camel.setApplicationContextClassLoader(env.extensionLoader());
@@ -76,12 +89,14 @@ public final class MailetContainer implements AutoCloseable {
         camel.getShutdownStrategy().setTimeUnit(TimeUnit.SECONDS);
         camel.start();
         try {
-            Injector injector = env.injector().createChildInjector(new ContainerModule(env.injector(), env, camel, context));
+            Injector injector = env.injector().createChildInjector(
+                    new ContainerModule(env.injector(), env, camel, context, deliveries));
             Pipeline pipeline = new PipelineFactory(config, context, new ClassResolver(env.extensionLoader()),
                     injector::getInstance).build(env.repositories());
             LOG.info("mailet container loaded from {}: processors {}", file, pipeline.states());
-            return new MailetContainer(env, config, camel, context, pipeline, session, drainTimeout);
+            return new MailetContainer(env, config, camel, context, pipeline, session, drainTimeout, deliveries);
         } catch (ConfigException | RuntimeException e) {
+            deliveries.close();
             camel.stop();
             throw e;
         }
@@ -123,6 +138,7 @@ public final class MailetContainer implements AutoCloseable {
         env.spool().onCommit(routes::wake);
         routes.wake();
         LOG.info("consuming the spool with {} workers", workers);
+        deliveries.start(camel, pipeline.errorRepository());
     }
 
     /** The safety-net poll: often enough to pick up released mail soon after its retry delay. */
@@ -160,11 +176,16 @@ public final class MailetContainer implements AutoCloseable {
                     LOG.warn("mail still being processed after {}; it stays in the spool and runs again at start",
                             drainTimeout);
                 }
+                if (!deliveries.drain(drainTimeout)) {
+                    LOG.warn("remote deliveries still running after {} were cut; their mail stays queued",
+                            drainTimeout);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         pipeline.destroy();
+        deliveries.close();
         try {
             camel.stop();
         } catch (RuntimeException e) {

@@ -2,15 +2,23 @@ package org.postline.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import javax.mail.Session;
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.model.FetchGroup;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.MessageResultIterator;
 import org.apache.mailet.AttributeValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,11 +31,13 @@ import org.postline.container.mail.EnvelopeMapping;
 import org.postline.container.mail.SourcedMimeMessage;
 import org.postline.container.testkit.FakeRepositories;
 import org.postline.container.testkit.TestEnv;
+import reactor.core.publisher.Mono;
 
 /**
  * The shipped conf/mailetcontainer.xml, with apache-mailet-standard's mailets and matchers (ToProcessor,
- * RemoveMimeHeader, RecipientIsLocal, HostIsLocal, SMTPAuthSuccessful, SMTPIsAuthNetwork, SentByMailet,
- * RelayLimit, PostmasterAlias, All) running on Postline's Mail and MailetContext.
+ * RemoveMimeHeader, HostIsLocal, SMTPAuthSuccessful, SMTPIsAuthNetwork, SentByMailet, RelayLimit,
+ * PostmasterAlias, All) and Postline's (RecipientRewriteTable, RecipientIsUnknownLocal, LocalDelivery,
+ * RemoteDelivery) running on Postline's Mail and MailetContext.
  */
 class DefaultPipelineTest {
 
@@ -58,27 +68,44 @@ class DefaultPipelineTest {
                 new Date()));
     }
 
-    private FakeRepositories.Repo repo(String name) {
-        return env.repositories.repo(name);
+    /** What RemoteDelivery put on the outgoing queue. */
+    private List<SpooledMail> outgoing() {
+        return env.queues.fake("outgoing").all();
     }
 
-    private String onlyMessageIn(String repository) {
-        List<SpooledMail> mails = repo(repository).list();
-        assertThat(mails).hasSize(1);
-        return new String(repo(repository).bytes(mails.get(0).id()), StandardCharsets.US_ASCII);
+    /** The messages in the user's INBOX, as stored (with the headers LocalDelivery adds). */
+    private List<String> inbox(String user) throws Exception {
+        MailboxSession session = env.mailboxes.createSystemSession(Username.of(user));
+        MailboxPath path = MailboxPath.inbox(session);
+        if (!Boolean.TRUE.equals(Mono.from(env.mailboxes.mailboxExists(path, session)).block())) {
+            return List.of();
+        }
+        List<String> messages = new ArrayList<>();
+        MessageResultIterator results = env.mailboxes.getMailbox(path, session)
+                .getMessages(MessageRange.all(), FetchGroup.FULL_CONTENT, session);
+        while (results.hasNext()) {
+            try (InputStream content = results.next().getFullContent().getInputStream()) {
+                messages.add(new String(content.readAllBytes(), StandardCharsets.US_ASCII));
+            }
+        }
+        return messages;
+    }
+
+    private FakeRepositories.Repo repo(String name) {
+        return env.repositories.repo(name);
     }
 
     @Test
     void theShippedFileHasTheProcessorsTheDesignAsksFor() {
         assertThat(container.processorNames()).containsExactlyInAnyOrder("root", "transport", "local-address-error",
-                "relay-denied", "relay", "bounces", "error");
+                "relay-denied", "relay", "bounces", "rrt-error", "error");
     }
 
     @Test
     void localMailLosesOnlyItsBccHeader() throws Exception {
         process("carol@example.net", Optional.empty(), Map.of(), TestEnv.MESSAGE, "alice@example.org");
-        String stored = onlyMessageIn("local-delivery-pending");
-        assertThat(stored).isEqualTo(TestEnv.MESSAGE.replace("Bcc: secret@example.org\r\n", ""));
+        assertThat(inbox("alice@example.org")).containsExactly("Return-Path: <carol@example.net>\r\n"
+                + "Delivered-To: alice@example.org\r\n" + TestEnv.MESSAGE.replace("Bcc: secret@example.org\r\n", ""));
         assertThat(env.spool.all()).isEmpty();
     }
 
@@ -98,13 +125,13 @@ class DefaultPipelineTest {
         process("carol@example.net", Optional.empty(), Map.of(), TestEnv.MESSAGE, "dave@example.com");
         assertThat(repo("relay-denied").envelopes()).singleElement().satisfies(e ->
                 assertThat(e.errorMessage().orElseThrow()).contains("Relaying denied"));
-        assertThat(repo("outgoing-pending").list()).isEmpty();
+        assertThat(outgoing()).isEmpty();
     }
 
     @Test
     void authenticatedClientsMayRelay() throws Exception {
         process("alice@example.org", Optional.of("alice@example.org"), Map.of(), TestEnv.MESSAGE, "dave@example.com");
-        assertThat(repo("outgoing-pending").envelopes()).singleElement().satisfies(e ->
+        assertThat(outgoing()).extracting(SpooledMail::envelope).singleElement().satisfies(e ->
                 assertThat(e.recipients()).containsExactly("dave@example.com"));
     }
 
@@ -113,18 +140,17 @@ class DefaultPipelineTest {
         String authNetwork = AttributeValue.of(true).toJson().orElseThrow().toString();
         process("app@example.org", Optional.empty(), Map.of("org.apache.james.SMTPIsAuthNetwork", authNetwork),
                 TestEnv.MESSAGE, "dave@example.com");
-        assertThat(repo("outgoing-pending").list()).hasSize(1);
+        assertThat(outgoing()).hasSize(1);
     }
 
     @Test
     void mixedRecipientsAreSplitBetweenLocalAndRelay() throws Exception {
         process("alice@example.org", Optional.of("alice@example.org"), Map.of(), TestEnv.MESSAGE,
                 "bob@example.org", "dave@example.com", "nobody@example.org");
-        assertThat(repo("local-delivery-pending").envelopes()).singleElement().satisfies(e ->
-                assertThat(e.recipients()).containsExactly("bob@example.org"));
+        assertThat(inbox("bob@example.org")).hasSize(1);
         assertThat(repo("address-error").envelopes()).singleElement().satisfies(e ->
                 assertThat(e.recipients()).containsExactly("nobody@example.org"));
-        assertThat(repo("outgoing-pending").envelopes()).singleElement().satisfies(e ->
+        assertThat(outgoing()).extracting(SpooledMail::envelope).singleElement().satisfies(e ->
                 assertThat(e.recipients()).containsExactly("dave@example.com"));
     }
 
@@ -134,7 +160,7 @@ class DefaultPipelineTest {
         SpooledMail bounce = env.spool.all().get(0);
         container.pipeline().process(EnvelopeMapping.toMail(bounce.envelope(),
                 SourcedMimeMessage.of(Session.getInstance(new Properties()), env.spool.content(bounce.id())), new Date()));
-        assertThat(repo("outgoing-pending").envelopes()).singleElement().satisfies(e -> {
+        assertThat(outgoing()).extracting(SpooledMail::envelope).singleElement().satisfies(e -> {
             assertThat(e.recipients()).containsExactly("carol@example.net");
             assertThat(e.sender()).isEmpty();
         });
@@ -144,8 +170,8 @@ class DefaultPipelineTest {
     void postmasterOfALocalDomainReachesThePostmaster() throws Exception {
         env.domains.add("example.com");
         process("carol@example.net", Optional.empty(), Map.of(), TestEnv.MESSAGE, "postmaster@example.com");
-        assertThat(repo("local-delivery-pending").envelopes()).singleElement().satisfies(e ->
-                assertThat(e.recipients()).containsExactly("postmaster@example.org"));
+        assertThat(inbox("postmaster@example.org")).singleElement().satisfies(stored ->
+                assertThat(stored).contains("Delivered-To: postmaster@example.org\r\n"));
     }
 
     @Test
@@ -154,13 +180,13 @@ class DefaultPipelineTest {
         process("carol@example.net", Optional.empty(), Map.of(), looping, "alice@example.org");
         assertThat(repo("error").envelopes()).singleElement().satisfies(e ->
                 assertThat(e.errorMessage().orElseThrow()).contains("mail loop"));
-        assertThat(repo("local-delivery-pending").list()).isEmpty();
+        assertThat(inbox("alice@example.org")).isEmpty();
     }
 
     @Test
     void theShippedFileIsWellFormedJamesVocabulary() throws Exception {
         String xml = Files.readString(SHIPPED);
         assertThat(xml).contains("<processor state=\"root\">").contains("RemoveMimeHeader")
-                .contains("LocalDelivery replaces").contains("RemoteDelivery");
+                .contains("LocalDelivery").contains("RecipientRewriteTable").contains("RemoteDelivery");
     }
 }

@@ -87,8 +87,14 @@ class MailetContextTest {
         context.sendMail(TestEnv.mail("carol@example.net", "alice@example.org"), "relay");
         context.sendMail(TestEnv.mail("carol@example.net", "bob@example.org"), "relay", 1, TimeUnit.HOURS);
         assertThat(env.spool.all()).extracting(s -> s.envelope().state()).containsExactly("relay", "relay");
-        assertThat(env.spool.all().get(1).envelope().attributes()).containsKey(MailSubmitter.NOT_BEFORE.asString());
-        assertThat(env.spool.all().get(0).envelope().attributes()).doesNotContainKey(MailSubmitter.NOT_BEFORE.asString());
+        // The spool holds the delayed mail back itself: no attribute, no failed attempt.
+        assertThat(env.spool.all()).allSatisfy(spooled -> {
+            assertThat(spooled.envelope().attributes()).doesNotContainKey(MailSubmitter.NOT_BEFORE.asString());
+            assertThat(spooled.failedAttempts()).isZero();
+        });
+        assertThat(env.spool.readyAt(env.spool.all().get(1).id()))
+                .isGreaterThan(System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(59));
+        assertThat(env.spool.claim(10)).extracting(s -> s.envelope().recipients().get(0)).containsExactly("alice@example.org");
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.postline.api.config.StorageConfig;
 import org.postline.api.directory.Domains;
 import org.postline.api.directory.RecipientRewrites;
 import org.postline.api.directory.Users;
+import org.postline.api.queue.MailQueues;
 import org.postline.api.queue.MailRepositories;
 import org.postline.api.queue.Spool;
 import org.postline.store.blob.BlobStore;
@@ -26,6 +27,7 @@ import org.postline.store.directory.JdbcDomains;
 import org.postline.store.directory.JdbcRecipientRewrites;
 import org.postline.store.directory.JdbcUsers;
 import org.postline.store.jdbc.Jdbc;
+import org.postline.store.queue.JdbcMailQueues;
 import org.postline.store.queue.JdbcMailRepositories;
 import org.postline.store.queue.JdbcSpool;
 import org.postline.store.queue.MailIds;
@@ -48,6 +50,7 @@ public final class Store implements AutoCloseable {
     private final JdbcUsers users;
     private final JdbcRecipientRewrites rewrites;
     private final JdbcSpool spool;
+    private final JdbcMailQueues queues;
     private final JdbcMailRepositories repositories;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -61,6 +64,7 @@ public final class Store implements AutoCloseable {
         this.users = new JdbcUsers(jdbc, defaultDomain);
         this.rewrites = new JdbcRecipientRewrites(jdbc);
         this.spool = new JdbcSpool(jdbc, blobs, ids, clock);
+        this.queues = new JdbcMailQueues(jdbc, blobs, ids, clock, spool);
         this.repositories = new JdbcMailRepositories(jdbc, blobs, ids, clock);
         spool.sweepOrphans();
         repositories.sweepOrphans();
@@ -113,6 +117,16 @@ public final class Store implements AutoCloseable {
 
     public Spool spool() {
         return spool;
+    }
+
+    /** The named queues; {@code queues().queue("spool")} is {@link #spool()}. */
+    public MailQueues queues() {
+        return queues;
+    }
+
+    /** The queue of that name (e.g. "outgoing"), created when first asked for. */
+    public Spool queue(String name) {
+        return queues.queue(name);
     }
 
     public MailRepositories repositories() {

@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import org.postline.api.directory.Domains;
 import org.postline.api.directory.RecipientRewrites;
 import org.postline.api.directory.Users;
+import org.postline.api.queue.MailQueues;
 import org.postline.api.queue.MailRepositories;
 import org.postline.api.queue.Spool;
 
@@ -25,6 +26,7 @@ public final class StoreModule extends AbstractModule {
         bind(RecipientRewrites.class).toInstance(store.rewrites());
         bind(Spool.class).toInstance(store.spool());
         bind(MailRepositories.class).toInstance(store.repositories());
+        bind(MailQueues.class).toInstance(store.queues());
         bind(DataSource.class).toInstance(store.dataSource());
     }
 }

@@ -34,11 +34,11 @@ class MigrationsTest {
     void migratesAnEmptyDatabaseAndKeepsItsDataAcrossARestart() {
         StorageConfig config = StoreFixture.config(dir);
         try (Store store = Store.open(config, "example.org")) {
-            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2");
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3");
             store.domains().add("example.org");
         }
         try (Store store = Store.open(config, "example.org")) {
-            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2");
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3");
             assertThat(store.domains().list()).containsExactly("example.org");
         }
     }
@@ -63,7 +63,7 @@ class MigrationsTest {
         shutdown(v1);
 
         try (Store store = Store.open(config, "example.org")) {
-            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2");
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3");
             assertThat(store.domains().list()).containsExactly("example.org");
             assertThat(store.users().list()).containsExactly("alice@example.org");
             assertThat(store.users().authenticate("alice", "s3cret".toCharArray())).contains("alice@example.org");
@@ -82,6 +82,37 @@ class MigrationsTest {
                     new ByteArrayInputStream(new byte[] {1, 2, 3}));
             try (InputStream in = error.open(stored)) {
                 assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+            }
+        }
+    }
+
+    @Test
+    void upgradesAVersion2SpoolKeepingItsMailInTheIncomingQueue() throws Exception {
+        StorageConfig config = StoreFixture.config(dir);
+        EmbeddedDataSource v2 = new EmbeddedDataSource();
+        v2.setDatabaseName(Store.derbyDatabase(config.jdbcUrl()));
+        v2.setCreateDatabase("create");
+        Migrations.migrate(v2, "derby", "2");
+        java.nio.file.Files.createDirectories(config.blobDirectory().resolve("spool"));
+        java.nio.file.Files.writeString(config.blobDirectory().resolve("spool/0000000000000001"), "old mail");
+        try (Connection c = v2.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO spool (id, state, envelope, size_bytes, stored_at_ms, not_before_ms) VALUES"
+                    + " ('0000000000000001', 'root', '" + org.postline.store.queue.EnvelopeCodec.encode(
+                            StoreFixture.envelope("old", "a@example.org")).replace("'", "''") + "', 8, 1, 0)");
+            c.commit();
+        }
+        assertThat(appliedVersions(v2)).containsExactly("1", "2");
+        shutdown(v2);
+
+        try (Store store = Store.open(config, "example.org")) {
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3");
+            assertThat(store.queue("outgoing").claim(10)).isEmpty();
+            assertThat(store.spool().claim(10)).singleElement().satisfies(mail -> {
+                assertThat(mail.id()).isEqualTo("0000000000000001");
+                assertThat(mail.envelope().name()).isEqualTo("old");
+            });
+            try (InputStream in = store.spool().open("0000000000000001")) {
+                assertThat(in.readAllBytes()).asString(StandardCharsets.US_ASCII).isEqualTo("old mail");
             }
         }
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postline.api.directory.Domains;
 import org.postline.api.directory.RecipientRewrites;
 import org.postline.api.directory.Users;
+import org.postline.api.queue.MailQueues;
 import org.postline.api.queue.MailRepositories;
 import org.postline.api.queue.Spool;
 
@@ -29,6 +30,8 @@ class StoreModuleTest {
             assertThat(injector.getInstance(RecipientRewrites.class)).isSameAs(store.rewrites());
             assertThat(injector.getInstance(Spool.class)).isSameAs(store.spool());
             assertThat(injector.getInstance(MailRepositories.class)).isSameAs(store.repositories());
+            assertThat(injector.getInstance(MailQueues.class)).isSameAs(store.queues());
+            assertThat(injector.getInstance(MailQueues.class).queue(MailQueues.SPOOL)).isSameAs(store.spool());
             assertThat(injector.getInstance(DataSource.class)).isSameAs(store.dataSource());
         }
     }

@@ -2,6 +2,7 @@ package org.postline.api.queue;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.List;
 import org.postline.api.StoreException;
 
@@ -19,6 +20,16 @@ public interface Spool {
 
     Writer begin(Envelope envelope);
 
+    /**
+     * As {@link #begin(Envelope)}, but once committed the mail is not claimed before {@code notBefore} (a
+     * delayed send costs no failed attempt). The default refuses: a spool that cannot hold mail back says so.
+     *
+     * @throws UnsupportedOperationException if this spool cannot hold mail back
+     */
+    default Writer begin(Envelope envelope, Instant notBefore) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot hold mail back until a time");
+    }
+
     /** Up to {@code max} mails that are ready now, oldest first. Never blocks. */
     List<SpooledMail> claim(int max);
 
@@ -33,6 +44,16 @@ public interface Spool {
      * and the reason kept.
      */
     void release(String id, String reason, long delayMillis);
+
+    /**
+     * As {@link #release(String, String, long)}, and the mail's envelope becomes {@code envelope} in the same
+     * step (remote delivery keeps only the recipients still to be tried). The default refuses.
+     *
+     * @throws UnsupportedOperationException if this spool cannot change an envelope
+     */
+    default void release(String id, Envelope envelope, String reason, long delayMillis) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot change a queued envelope");
+    }
 
     /** Mails in the spool, claimed or not (for back-pressure). */
     long size();

@@ -7,9 +7,9 @@ import java.net.InetSocketAddress;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.postline.api.StoreException;
 import org.postline.api.config.ConfigException;
@@ -20,7 +20,11 @@ import org.postline.app.admin.AdminServer;
 import org.postline.app.config.LoadedConfig;
 import org.postline.container.ContainerEnvironment;
 import org.postline.container.MailetContainer;
+import org.postline.mailbox.MailboxStore;
+import org.postline.protocols.Listener;
 import org.postline.protocols.ListenerStartException;
+import org.postline.protocols.pop3.Pop3Context;
+import org.postline.protocols.pop3.Pop3Listener;
 import org.postline.protocols.smtp.SmtpContext;
 import org.postline.protocols.smtp.SmtpListener;
 import org.postline.store.Store;
@@ -86,7 +90,10 @@ public final class PostlineServer implements AutoCloseable {
         try {
             Store store = openStore(config);
             started.add(new Part("store", store::close));
-            Injector injector = Guice.createInjector(new ServerModule(config), new StoreModule(store));
+            MailboxStore mailboxes = openMailboxes(config, store);
+            started.add(new Part("mailbox store", mailboxes::close));
+            Injector injector = Guice.createInjector(new ServerModule(config), new StoreModule(store),
+                    new MailboxModule(mailboxes));
             URLClassLoader extensions = extensions(home);
             started.add(new Part("extension class loader", extensions::close));
 
@@ -98,21 +105,24 @@ public final class PostlineServer implements AutoCloseable {
 
             SmtpContext smtpContext = new SmtpContext(config.hostName(), store.domains(), store.users(),
                     store.rewrites(), store.spool(), config.relay(), config.spool(), config.varDirectory());
+            Pop3Context pop3Context = new Pop3Context(config.hostName(), store.users(), mailboxes.mailboxManager(),
+                    config.varDirectory());
             List<BoundListener> bound = new ArrayList<>();
             for (ListenerConfig listener : config.listeners()) {
-                if (listener.protocol() != ListenerConfig.Protocol.SMTP) {
+                Optional<Listener> created = createListener(listener, smtpContext, pop3Context);
+                if (created.isEmpty()) {
                     LOG.warn("{} front-end not available yet, listener {} skipped", listener.protocol(), listener.name());
                     continue;
                 }
-                SmtpListener smtp = new SmtpListener(listener, smtpContext);
+                Listener running = created.get();
                 try {
-                    smtp.start();
+                    running.start();
                 } catch (ListenerStartException e) {
-                    smtp.close();
+                    running.close();
                     throw new StartupException(listenerFailure(loaded, listener, e), e);
                 }
-                started.add(new Part("listener " + listener.name(), smtp::close));
-                bound.add(BoundListener.of(listener, smtp.boundAddress()));
+                started.add(new Part("listener " + listener.name(), running::close));
+                bound.add(BoundListener.of(listener, running.boundAddress()));
             }
 
             container.start();
@@ -128,6 +138,14 @@ public final class PostlineServer implements AutoCloseable {
         }
     }
 
+    private static Optional<Listener> createListener(ListenerConfig listener, SmtpContext smtp, Pop3Context pop3) {
+        return switch (listener.protocol()) {
+            case SMTP -> Optional.of(new SmtpListener(listener, smtp));
+            case POP3 -> Optional.of(new Pop3Listener(listener, pop3));
+            case IMAP -> Optional.empty();
+        };
+    }
+
     private static Store openStore(ServerConfig config) throws StartupException {
         try {
             return StoreOpener.open(config);
@@ -135,6 +153,16 @@ public final class PostlineServer implements AutoCloseable {
             throw new StartupException("cannot open the store: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new StartupException("cannot create " + config.varDirectory() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** After the store: its migrations run first on a new database, the mailbox tables join them. */
+    private static MailboxStore openMailboxes(ServerConfig config, Store store) throws StartupException {
+        try {
+            return MailboxStore.open(store.dataSource(), config.storage().blobDirectory().resolve("mailboxes"),
+                    store.users());
+        } catch (StoreException e) {
+            throw new StartupException("cannot open the mailbox store: " + e.getMessage(), e);
         }
     }
 
@@ -192,16 +220,9 @@ public final class PostlineServer implements AutoCloseable {
             return;
         }
         LOG.info("Postline stopping");
-        // Listeners first (stop accepting, finish sessions in flight), then the container, then the admin
-        // channel, and the store last, since everything before it may still write to it.
-        List<Part> order = new ArrayList<>();
-        parts.stream().filter(p -> p.name().startsWith("listener ")).forEach(order::add);
-        Collections.reverse(order);
-        parts.stream().filter(p -> p.name().equals("mailet container")).forEach(order::add);
-        parts.stream().filter(p -> p.name().equals("admin channel")).forEach(order::add);
-        parts.stream().filter(p -> !order.contains(p) && !p.name().equals("store")).forEach(order::add);
-        parts.stream().filter(p -> p.name().equals("store")).forEach(order::add);
-        order.forEach(PostlineServer::closeQuietly);
+        // Reverse start order: the admin channel, then the listeners (stop accepting, finish sessions in
+        // flight), the container (finish mail in flight), and the stores last, since all before may write to them.
+        closeInReverse(parts);
         LOG.info("Postline stopped");
     }
 

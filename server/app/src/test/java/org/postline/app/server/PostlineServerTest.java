@@ -32,6 +32,7 @@ import org.postline.app.admin.AdminResponse;
 import org.postline.app.cli.Terminal;
 import org.postline.app.config.ConfigLoader;
 import org.postline.app.config.LoadedConfig;
+import org.postline.api.directory.Rewrite;
 import org.postline.store.Store;
 
 /** The whole server in-process on free loopback ports, with a temporary home. */
@@ -79,11 +80,13 @@ class PostlineServerTest {
     void startsAcceptsMailOverSmtpAndAnswersTheAdminChannel() throws Exception {
         server = PostlineServer.start(load(writeConfig(0)), home);
 
-        assertThat(server.listeners()).hasSize(1);
+        assertThat(server.listeners()).hasSize(2);
         InetSocketAddress smtp = server.listeners().get(0).address();
+        InetSocketAddress pop3 = server.listeners().get(1).address();
         assertThat(smtp.getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
         assertThat(smtp.getPort()).isPositive();
-        assertThat(server.readyLine()).isEqualTo("Postline ready: in 127.0.0.1:" + smtp.getPort());
+        assertThat(server.readyLine())
+                .isEqualTo("Postline ready: in 127.0.0.1:" + smtp.getPort() + ", pop 127.0.0.1:" + pop3.getPort());
         assertThat(home.resolve("var/logs")).isDirectory();
         assertThat(home.resolve("var/blobs")).isDirectory();
 
@@ -146,10 +149,65 @@ class PostlineServerTest {
     }
 
     @Test
-    void theShippedPipelineLoads() throws Exception {
+    void theShippedPipelineDeliversThroughAnAliasIntoAMailboxReadOverPop3() throws Exception {
         assertThat(SHIPPED_PIPELINE).exists();
         server = PostlineServer.start(load(writeConfig(0, SHIPPED_PIPELINE)), home);
-        assertThat(server.listeners()).hasSize(1);
+        assertThat(server.listeners()).hasSize(2);
+        server.store().users().add("alice@example.org", "alice-pw".toCharArray());
+        server.store().users().add("carol@example.org", "carol-pw".toCharArray());
+        server.store().rewrites().add(new Rewrite(Rewrite.Kind.ADDRESS, "team@example.org", "alice@example.org"));
+        server.store().rewrites().add(new Rewrite(Rewrite.Kind.ADDRESS, "team@example.org", "carol@example.org"));
+
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", String.valueOf(server.listeners().get(0).address().getPort()));
+        props.put("mail.smtp.connectiontimeout", "10000");
+        props.put("mail.smtp.timeout", "10000");
+        props.put("mail.pop3.connectiontimeout", "10000");
+        props.put("mail.pop3.timeout", "10000");
+        Session session = Session.getInstance(props);
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom(new InternetAddress("bob@remote.example"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress("team@example.org"));
+        message.setSubject("to the team");
+        message.setText("hello team\r\n");
+        Transport.send(message);
+
+        int pop3Port = server.listeners().get(1).address().getPort();
+        for (String user : List.of("alice@example.org", "carol@example.org")) {
+            List<Message> inbox = awaitInbox(session, pop3Port, user, user.startsWith("alice") ? "alice-pw" : "carol-pw");
+            assertThat(inbox).singleElement().satisfies(delivered -> {
+                assertThat(delivered.getSubject()).isEqualTo("to the team");
+                assertThat(delivered.getHeader("Delivered-To")).containsExactly(user);
+                assertThat(delivered.getHeader("Return-Path")).containsExactly("<bob@remote.example>");
+                assertThat(delivered.getHeader("Received")).isNotEmpty();
+            });
+        }
+    }
+
+    /** Polls over POP3 (bounded) until the INBOX is not empty; returns its messages, fully read. */
+    private static List<Message> awaitInbox(Session session, int port, String user, String password) throws Exception {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            javax.mail.Store pop3 = session.getStore("pop3");
+            pop3.connect("127.0.0.1", port, user, password);
+            try {
+                javax.mail.Folder inbox = pop3.getFolder("INBOX");
+                inbox.open(javax.mail.Folder.READ_ONLY);
+                if (inbox.getMessageCount() > 0) {
+                    List<Message> copies = new java.util.ArrayList<>();
+                    for (Message m : inbox.getMessages()) {
+                        copies.add(new MimeMessage((MimeMessage) m));
+                    }
+                    inbox.close(false);
+                    return copies;
+                }
+                inbox.close(false);
+            } finally {
+                pop3.close();
+            }
+            Thread.sleep(100);
+        }
+        return List.of();
     }
 
     @Test

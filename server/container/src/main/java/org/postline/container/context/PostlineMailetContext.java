@@ -60,6 +60,15 @@ public final class PostlineMailetContext implements MailetContext {
         return session;
     }
 
+    /** The server's name (Reporting-MTA of delivery reports, default HELO name of remote delivery). */
+    public String hostName() {
+        return hostName;
+    }
+
+    public DnsClient dns() {
+        return dns;
+    }
+
     @Override
     public int getMajorVersion() {
         return 3;

@@ -1,11 +1,16 @@
 package org.postline.container.dns;
 
+import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.apache.mailet.HostAddress;
 import org.apache.mailet.LookupException;
@@ -31,8 +36,9 @@ import org.xbill.DNS.Type;
 
 /**
  * DNS as the mailet context offers it, on dnsjava: the configured resolvers (or the system's) with the
- * configured timeout, a private cache, no search path and no hosts file. MX handling follows RFC 5321
- * section 5 (no MX: the domain itself) and RFC 7505 (a null MX: the domain takes no mail).
+ * configured timeout, a private cache (answers kept for their TTL), no search path and no hosts file; CNAMEs
+ * are followed. MX handling follows RFC 5321 section 5 (no MX: the domain itself) and RFC 7505 (a null MX:
+ * the domain takes no mail); {@link #mailHosts} is what remote delivery uses.
  */
 public final class DnsClient {
 
@@ -104,6 +110,78 @@ public final class DnsClient {
             return List.of();
         }
         return mx.stream().filter(r -> !r.getTarget().equals(Name.root)).map(r -> hostName(r.getTarget())).toList();
+    }
+
+    /**
+     * Where to deliver mail for a domain (RFC 5321 section 5.1): the MX hosts by preference, in random order
+     * among equal preferences, each with its IPv4 then IPv6 addresses; without MX records the domain itself.
+     * MX hosts without an address are left out.
+     *
+     * @throws NoSuchDomainException    the domain does not exist (NXDOMAIN): mail to it fails for good
+     * @throws NullMxException          the domain publishes a null MX (RFC 7505): it accepts no mail
+     * @throws TemporaryLookupException a resolver failed or timed out: try again later
+     * @throws LookupException          the domain or all of its MX hosts have no address (permanent)
+     */
+    public List<MailHost> mailHosts(String domain) throws LookupException {
+        List<MXRecord> mx = mxRecords(domain);
+        List<MXRecord> usable = mx.stream().filter(r -> !r.getTarget().equals(Name.root)).toList();
+        if (!mx.isEmpty() && usable.isEmpty()) {
+            throw new NullMxException(domain);
+        }
+        if (mx.isEmpty()) {
+            List<InetAddress> addresses = addressesOfHost(domain);
+            if (addresses.isEmpty()) {
+                throw new LookupException("no mail server for " + domain + ": it has neither MX nor address records");
+            }
+            return List.of(new MailHost(domain.toLowerCase(Locale.ROOT), 0, addresses));
+        }
+        Map<Integer, List<MXRecord>> byPreference = new TreeMap<>();
+        usable.forEach(r -> byPreference.computeIfAbsent(r.getPriority(), p -> new ArrayList<>()).add(r));
+        List<MailHost> hosts = new ArrayList<>();
+        TemporaryLookupException temporary = null;
+        for (List<MXRecord> equal : byPreference.values()) {
+            Collections.shuffle(equal, ThreadLocalRandom.current()); // spreads load over equal MX hosts
+            for (MXRecord record : equal) {
+                String host = hostName(record.getTarget());
+                try {
+                    List<InetAddress> addresses = addressesOfHost(host);
+                    if (!addresses.isEmpty()) {
+                        hosts.add(new MailHost(host, record.getPriority(), addresses));
+                    }
+                } catch (TemporaryLookupException e) {
+                    temporary = e;
+                }
+            }
+        }
+        if (hosts.isEmpty()) {
+            if (temporary != null) {
+                throw temporary;
+            }
+            throw new LookupException("no mail server for " + domain + ": its MX hosts have no address");
+        }
+        return hosts;
+    }
+
+    /** IPv4 then IPv6 addresses of a host, each carrying the host name (for TLS checks); empty for NXDOMAIN. */
+    public List<InetAddress> addressesOfHost(String host) throws LookupException {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+            List<Record> found;
+            try {
+                found = records(host, type);
+            } catch (NoSuchDomainException e) {
+                return addresses;
+            }
+            for (Record r : found) {
+                InetAddress address = r instanceof ARecord a ? a.getAddress() : ((AAAARecord) r).getAddress();
+                try {
+                    addresses.add(InetAddress.getByAddress(host.toLowerCase(Locale.ROOT), address.getAddress()));
+                } catch (UnknownHostException e) {
+                    throw new LookupException("bad address record for " + host);
+                }
+            }
+        }
+        return addresses;
     }
 
     /** The addresses of each mail server, in preference order, as {@code smtp://address} host addresses. */
@@ -180,6 +258,20 @@ public final class DnsClient {
     private static String hostName(Name name) {
         String text = name.toString(true);
         return text.toLowerCase(Locale.ROOT);
+    }
+
+    /** One place to deliver to: an MX host (or the domain itself) and its addresses. */
+    public record MailHost(String name, int preference, List<InetAddress> addresses) {
+        public MailHost {
+            addresses = List.copyOf(addresses);
+        }
+    }
+
+    /** The domain publishes a null MX ({@code MX 0 .}, RFC 7505): it accepts no mail at all. */
+    public static final class NullMxException extends LookupException {
+        public NullMxException(String domain) {
+            super(domain + " accepts no mail (null MX, RFC 7505)");
+        }
     }
 
     /** The domain does not exist (NXDOMAIN). */

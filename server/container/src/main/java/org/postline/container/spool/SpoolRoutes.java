@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Camel routes that consume the spool.
+ * The Camel routes that consume a queue: the spool (feeding the pipeline) or an outgoing queue (feeding
+ * remote delivery); each instance has its own endpoint and route names.
  * <ul>
  *   <li>wake-ups (a spool commit, a finished worker, a slow timer as safety net) coalesce in a one-slot
  *       queue; its single consumer claims as many mails as there are idle workers;</li>
@@ -30,45 +31,54 @@ public final class SpoolRoutes extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolRoutes.class);
 
-    static final String WAKE = "seda:postline-spool-wake?size=1&discardWhenFull=true&pollTimeout=200";
-    static final String FAILED = "direct:postline-spool-failed";
-
+    private final String name;
     private final Spool spool;
-    private final SpoolWorker worker;
+    private final QueueWorker worker;
     private final int workers;
     private final Duration pollInterval;
+    private final String wakeUri;
+    private final String failedUri;
     private final String workUri;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile ProducerTemplate producer;
 
     public SpoolRoutes(Spool spool, SpoolWorker worker, int workers, Duration pollInterval) {
+        this("spool", spool, worker, workers, pollInterval);
+    }
+
+    /** @param name unique within the Camel context; names the endpoints and routes ("spool", "outgoing") */
+    public SpoolRoutes(String name, Spool spool, QueueWorker worker, int workers, Duration pollInterval) {
+        this.name = name;
         this.spool = spool;
         this.worker = worker;
         this.workers = workers;
         this.pollInterval = pollInterval;
+        this.wakeUri = "seda:postline-" + name + "-wake?size=1&discardWhenFull=true&pollTimeout=200";
+        this.failedUri = "direct:postline-" + name + "-failed";
         // A short poll timeout lets the consumers notice a shutdown quickly.
-        this.workUri = "seda:postline-spool-work?concurrentConsumers=" + workers + "&size=" + workers + "&pollTimeout=200";
+        this.workUri = "seda:postline-" + name + "-work?concurrentConsumers=" + workers + "&size=" + workers
+                + "&pollTimeout=200";
     }
 
     @Override
     public void configure() {
         producer = getContext().createProducerTemplate();
 
-        from("timer:postline-spool-poll?delay=0&period=" + pollInterval.toMillis())
-                .routeId("postline-spool-poll")
-                .to(WAKE);
+        from("timer:postline-" + name + "-poll?delay=0&period=" + pollInterval.toMillis())
+                .routeId("postline-" + name + "-poll")
+                .to(wakeUri);
 
-        from(WAKE).routeId("postline-spool-dispatch")
+        from(wakeUri).routeId("postline-" + name + "-dispatch")
                 .process(exchange -> dispatch());
 
-        from(workUri).routeId("postline-spool-worker")
-                .errorHandler(deadLetterChannel(FAILED).useOriginalMessage().maximumRedeliveries(0)
+        from(workUri).routeId("postline-" + name + "-worker")
+                .errorHandler(deadLetterChannel(failedUri).useOriginalMessage().maximumRedeliveries(0)
                         .logExhausted(false).logStackTrace(false))
                 .process(exchange -> exchange.getExchangeExtension().addOnCompletion(new SlotRelease()))
                 .process(exchange -> worker.process(exchange.getIn().getBody(SpooledMail.class)));
 
-        from(FAILED).routeId("postline-spool-failed")
+        from(failedUri).routeId("postline-" + name + "-failed")
                 .process(exchange -> worker.failed(exchange.getIn().getBody(SpooledMail.class),
                         exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
     }
@@ -78,7 +88,7 @@ public final class SpoolRoutes extends RouteBuilder {
         ProducerTemplate p = producer;
         if (p != null && !closing.get()) {
             try {
-                p.sendBody(WAKE, "wake");
+                p.sendBody(wakeUri, "wake");
             } catch (RuntimeException e) {
                 LOG.debug("wake-up not delivered (shutting down?)", e);
             }
@@ -95,7 +105,7 @@ public final class SpoolRoutes extends RouteBuilder {
             try {
                 claimed = spool.claim(idle);
             } catch (StoreException e) {
-                LOG.warn("claiming mail from the spool failed; the next poll tries again", e);
+                LOG.warn("claiming mail from queue {} failed; the next poll tries again", name, e);
                 return;
             }
             if (claimed.isEmpty()) {

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * for a durable retry after {@code retryDelay}, and once it has failed {@code maxAttempts} times it is
  * stored in the error repository with the reason and leaves the spool. Nothing is lost, nothing runs forever.
  */
-public final class SpoolWorker {
+public final class SpoolWorker implements QueueWorker {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolWorker.class);
 
@@ -44,6 +44,7 @@ public final class SpoolWorker {
     }
 
     /** Runs the pipeline on the mail and removes it from the spool; any exception means "retry later". */
+    @Override
     public void process(SpooledMail spooled) throws Exception {
         Optional<Long> deferred = notBefore(spooled.envelope()).filter(t -> t > System.currentTimeMillis());
         if (deferred.isPresent()) {
@@ -84,6 +85,7 @@ public final class SpoolWorker {
     }
 
     /** The dead-letter step: retry later, or after the last attempt keep the mail in the error repository. */
+    @Override
     public void failed(SpooledMail spooled, Throwable cause) {
         String reason = cause == null ? "unknown failure" : describe(cause);
         int attempts = spooled.failedAttempts() + 1;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.postline.api.config.DnsConfig;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
@@ -106,5 +107,76 @@ class DnsClientTest {
             assertThatThrownBy(() -> slow.lookup("example.test", RecordType.A))
                     .isInstanceOf(TemporaryLookupException.class);
         }
+    }
+
+    @Test
+    void mailHostsByPreferenceWithTheirAddresses() throws Exception {
+        assertThat(dns.mailHosts("example.test")).extracting(DnsClient.MailHost::name, DnsClient.MailHost::preference)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("mx1.example.test", 10),
+                        org.assertj.core.groups.Tuple.tuple("mx2.example.test", 20));
+        DnsClient.MailHost first = dns.mailHosts("example.test").get(0);
+        assertThat(first.addresses()).extracting(InetAddress::getHostAddress)
+                .containsExactly("192.0.2.1", "2001:db8:0:0:0:0:0:1");
+        assertThat(first.addresses()).allSatisfy(a -> assertThat(a.getHostName()).isEqualTo("mx1.example.test"));
+    }
+
+    @Test
+    void mailHostsOfEqualPreferenceComeInRandomOrder() throws Exception {
+        server.put(n("equal.test"), List.of(
+                new MXRecord(n("equal.test"), DClass.IN, 60, 10, n("mx1.example.test")),
+                new MXRecord(n("equal.test"), DClass.IN, 60, 10, n("mx2.example.test")),
+                new MXRecord(n("equal.test"), DClass.IN, 60, 5, n("nomx.test"))));
+        java.util.Set<String> seconds = new java.util.HashSet<>();
+        for (int i = 0; i < 200 && seconds.size() < 2; i++) {
+            List<DnsClient.MailHost> hosts = dns.mailHosts("equal.test");
+            assertThat(hosts.get(0).name()).isEqualTo("nomx.test");
+            seconds.add(hosts.get(1).name());
+        }
+        assertThat(seconds).containsExactlyInAnyOrder("mx1.example.test", "mx2.example.test");
+    }
+
+    @Test
+    void withoutMxTheDomainsOwnAddressIsTheMailHost() throws Exception {
+        assertThat(dns.mailHosts("nomx.test")).singleElement().satisfies(host -> {
+            assertThat(host.name()).isEqualTo("nomx.test");
+            assertThat(host.addresses()).extracting(InetAddress::getHostAddress).containsExactly("192.0.2.3");
+        });
+    }
+
+    @Test
+    void mailHostFailuresSayWhetherToBounceOrRetry() throws Exception {
+        assertThatThrownBy(() -> dns.mailHosts("nullmx.test")).isInstanceOf(DnsClient.NullMxException.class);
+        assertThatThrownBy(() -> dns.mailHosts("unknown.test")).isInstanceOf(DnsClient.NoSuchDomainException.class);
+        server.put(n("empty.test"), List.of(new TXTRecord(n("empty.test"), DClass.IN, 60, "nothing here")));
+        assertThatThrownBy(() -> dns.mailHosts("empty.test")).isInstanceOf(LookupException.class)
+                .isNotInstanceOf(TemporaryLookupException.class).hasMessageContaining("neither MX nor address");
+        server.put(n("dangling.test"), List.of(new MXRecord(n("dangling.test"), DClass.IN, 60, 10, n("gone.test"))));
+        assertThatThrownBy(() -> dns.mailHosts("dangling.test")).isInstanceOf(LookupException.class)
+                .isNotInstanceOf(TemporaryLookupException.class).hasMessageContaining("no address");
+        server.fail(n("broken.test"));
+        assertThatThrownBy(() -> dns.mailHosts("broken.test")).isInstanceOf(TemporaryLookupException.class);
+    }
+
+    @Test
+    void cnamesAreFollowed() throws Exception {
+        server.put(n("alias.test"), List.of(new MXRecord(n("alias.test"), DClass.IN, 60, 10, n("mail.alias.test"))));
+        server.put(n("mail.alias.test"), List.of(new CNAMERecord(n("mail.alias.test"), DClass.IN, 60,
+                n("mx2.example.test"))));
+        assertThat(dns.mailHosts("alias.test")).singleElement().satisfies(host -> {
+            assertThat(host.name()).isEqualTo("mail.alias.test");
+            assertThat(host.addresses()).extracting(InetAddress::getHostAddress).containsExactly("192.0.2.2");
+        });
+    }
+
+    @Test
+    void cachedAnswersExpireWithTheirTtl() throws Exception {
+        server.put(n("short.test"), List.of(new ARecord(n("short.test"), DClass.IN, 1, InetAddress.getByName("192.0.2.9"))));
+        dns.lookup("short.test", RecordType.A);
+        int asked = server.queries.get();
+        dns.lookup("short.test", RecordType.A);
+        assertThat(server.queries.get()).as("cached").isEqualTo(asked);
+        Thread.sleep(2_100);
+        assertThat(dns.lookup("short.test", RecordType.A)).containsExactly("192.0.2.9");
+        assertThat(server.queries.get()).as("asked again once the TTL ran out").isGreaterThan(asked);
     }
 }

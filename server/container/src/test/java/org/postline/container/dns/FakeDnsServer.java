@@ -8,7 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -17,23 +20,41 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** A tiny authoritative DNS server on 127.0.0.1 (UDP) answering from a fixed table; NXDOMAIN for unknown names. */
-final class FakeDnsServer implements AutoCloseable {
+/**
+ * A tiny authoritative DNS server on 127.0.0.1 (UDP) answering from a table that tests may change: NXDOMAIN
+ * for unknown names, SERVFAIL for names marked failing, CNAMEs followed within the table.
+ */
+public final class FakeDnsServer implements AutoCloseable {
 
     private final DatagramSocket socket;
-    private final Map<Name, List<Record>> zone;
+    private final Map<Name, List<Record>> zone = new ConcurrentHashMap<>();
+    private final Set<Name> failing = ConcurrentHashMap.newKeySet();
     private final Thread thread;
-    final AtomicInteger queries = new AtomicInteger();
+    public final AtomicInteger queries = new AtomicInteger();
 
-    FakeDnsServer(Map<Name, List<Record>> zone) throws SocketException {
-        this.zone = zone;
+    public FakeDnsServer(Map<Name, List<Record>> zone) throws SocketException {
+        this.zone.putAll(zone);
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.thread = new Thread(this::serve, "fake-dns");
         thread.setDaemon(true);
         thread.start();
     }
 
-    InetSocketAddress address() {
+    /** Replaces (or with an empty list, keeps as existing without records) the records of a name. */
+    public void put(Name name, List<Record> records) {
+        zone.put(name, List.copyOf(records));
+    }
+
+    /** Answers SERVFAIL for the name until {@link #recover} is called. */
+    public void fail(Name name) {
+        failing.add(name);
+    }
+
+    public void recover(Name name) {
+        failing.remove(name);
+    }
+
+    public InetSocketAddress address() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
@@ -64,15 +85,32 @@ final class FakeDnsServer implements AutoCloseable {
         }
         Record question = query.getQuestion();
         response.addRecord(question, Section.QUESTION);
-        List<Record> records = zone.get(question.getName());
-        if (records == null) {
-            response.getHeader().setRcode(Rcode.NXDOMAIN);
-            return response;
-        }
-        for (Record record : records) {
-            if (record.getType() == question.getType() || question.getType() == Type.ANY) {
-                response.addRecord(record, Section.ANSWER);
+        Name name = question.getName();
+        for (int hops = 0; hops < 8; hops++) {
+            if (failing.contains(name)) {
+                response.getHeader().setRcode(Rcode.SERVFAIL);
+                return response;
             }
+            List<Record> records = zone.get(name);
+            if (records == null) {
+                if (hops == 0) {
+                    response.getHeader().setRcode(Rcode.NXDOMAIN);
+                }
+                return response;
+            }
+            Name alias = null;
+            for (Record record : records) {
+                if (record.getType() == question.getType() || question.getType() == Type.ANY) {
+                    response.addRecord(record, Section.ANSWER);
+                } else if (record instanceof CNAMERecord cname) {
+                    response.addRecord(record, Section.ANSWER);
+                    alias = cname.getTarget();
+                }
+            }
+            if (alias == null) {
+                return response;
+            }
+            name = alias;
         }
         return response;
     }

@@ -20,7 +20,7 @@ public final class FakeSpool implements Spool {
 
     private static final class Entry {
         final String id;
-        final Envelope envelope;
+        Envelope envelope;
         final byte[] content;
         final Instant stored = Instant.now();
         int failedAttempts;
@@ -47,6 +47,11 @@ public final class FakeSpool implements Spool {
 
     @Override
     public Writer begin(Envelope envelope) {
+        return begin(envelope, Instant.EPOCH);
+    }
+
+    @Override
+    public Writer begin(Envelope envelope, Instant notBefore) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         return new Writer() {
             boolean done;
@@ -60,7 +65,9 @@ public final class FakeSpool implements Spool {
             public String commit() {
                 String id = "S" + ids.incrementAndGet();
                 synchronized (FakeSpool.this) {
-                    entries.put(id, new Entry(id, envelope, buffer.toByteArray()));
+                    Entry entry = new Entry(id, envelope, buffer.toByteArray());
+                    entry.readyAt = notBefore.toEpochMilli();
+                    entries.put(id, entry);
                 }
                 done = true;
                 listeners.forEach(Runnable::run);
@@ -130,6 +137,20 @@ public final class FakeSpool implements Spool {
             e.failures.add(reason);
             e.readyAt = System.currentTimeMillis() + delayMillis;
         }
+    }
+
+    @Override
+    public synchronized void release(String id, Envelope envelope, String reason, long delayMillis) {
+        Entry e = entries.get(id);
+        if (e != null) {
+            e.envelope = envelope;
+        }
+        release(id, reason, delayMillis);
+    }
+
+    /** When the mail becomes ready (epoch milliseconds). */
+    public synchronized long readyAt(String id) {
+        return entries.get(id).readyAt;
     }
 
     @Override

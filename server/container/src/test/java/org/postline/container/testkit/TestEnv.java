@@ -15,12 +15,16 @@ import java.util.Optional;
 import javax.mail.Session;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.inmemory.manager.InMemoryIntegrationResources;
 import org.postline.api.config.DnsConfig;
 import org.postline.api.config.SpoolConfig;
 import org.postline.api.directory.Domains;
+import org.postline.api.directory.RecipientRewrites;
 import org.postline.api.directory.Users;
 import org.postline.api.queue.DsnRequest;
 import org.postline.api.queue.Envelope;
+import org.postline.api.queue.MailQueues;
 import org.postline.api.queue.SessionFacts;
 import org.postline.container.ContainerEnvironment;
 import org.postline.container.mail.PostlineMail;
@@ -36,17 +40,26 @@ public final class TestEnv {
     public final Domains domains = FakeDirectory.domains("example.org");
     public final Users users = FakeDirectory.users("alice@example.org", "bob@example.org", "postmaster@example.org");
     public SpoolConfig spoolConfig = new SpoolConfig(2, 3, Duration.ofMillis(50), 1000);
+    public final FakeMailQueues queues = new FakeMailQueues(spool);
+    /** Never asked unless a test points it at its fake DNS server: a closed local port with a short timeout. */
+    public DnsConfig dns = new DnsConfig(List.of(new InetSocketAddress("127.0.0.1", 9)), Duration.ofMillis(200));
+    public final RecipientRewrites rewrites = FakeDirectory.noRewrites();
+    /** Users' mailboxes for LocalDelivery: James's in-memory manager. */
+    public final MailboxManager mailboxes = InMemoryIntegrationResources.defaultResources().getMailboxManager();
 
     public ContainerEnvironment environment() {
         return new ContainerEnvironment("mail.example.org", "postmaster@example.org", domains, users,
-                FakeDirectory.noRewrites(), spool, repositories, spoolConfig,
-                // Never asked in these tests: a closed local port with a short timeout.
-                new DnsConfig(List.of(new InetSocketAddress("127.0.0.1", 9)), Duration.ofMillis(200)),
+                rewrites, spool, repositories, spoolConfig, dns,
                 Guice.createInjector(new AbstractModule() {
                     @Override
                     protected void configure() {
                         bind(Recorder.class).toInstance(recorder);
                         bind(Gate.class).toInstance(gate);
+                        bind(MailQueues.class).toInstance(queues);
+                        bind(Domains.class).toInstance(domains);
+                        bind(Users.class).toInstance(users);
+                        bind(RecipientRewrites.class).toInstance(rewrites);
+                        bind(MailboxManager.class).toInstance(mailboxes);
                     }
                 }),
                 TestEnv.class.getClassLoader());

@@ -33,10 +33,13 @@ import org.slf4j.LoggerFactory;
  * and its directory, then commits the row (Derby syncs its log and group-commits concurrent transactions), so
  * a mail is either fully there or not at all. Claims are leases kept in memory: a new {@code JdbcSpool} (a
  * restart) finds every mail ready again.
+ * <p>Each instance serves one named queue ({@code queue_name}); all queues share the table and the blob area,
+ * whose ids are unique across queues.
  */
 public final class JdbcSpool implements Spool {
 
     static final String AREA = "spool";
+    public static final String DEFAULT_QUEUE = "spool";
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSpool.class);
     private static final int MAX_FAILURE_LENGTH = 4000;
 
@@ -44,28 +47,46 @@ public final class JdbcSpool implements Spool {
     private final BlobStore blobs;
     private final MailIds ids;
     private final Clock clock;
+    private final String queue;
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
     /** Orders claims against the end of a lease, so a claim never picks up a row that was just deleted. */
     private final Object claimLock = new Object();
     private final AtomicLong size = new AtomicLong();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
+    /** The incoming spool (queue {@value #DEFAULT_QUEUE}). */
     public JdbcSpool(Jdbc jdbc, BlobStore blobs, MailIds ids, Clock clock) {
+        this(jdbc, blobs, ids, clock, DEFAULT_QUEUE);
+    }
+
+    /** The queue of that name; ask {@link JdbcMailQueues} rather than creating two instances for one queue. */
+    public JdbcSpool(Jdbc jdbc, BlobStore blobs, MailIds ids, Clock clock, String queue) {
         this.jdbc = jdbc;
         this.blobs = blobs;
         this.ids = ids;
         this.clock = clock;
+        this.queue = Objects.requireNonNull(queue, "queue");
         blobs.createArea(AREA);
-        size.set(jdbc.inTransaction("count the spool", c -> {
-            try (PreparedStatement query = c.prepareStatement("SELECT COUNT(*) FROM spool");
-                 ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
+        size.set(jdbc.inTransaction("count queue " + queue, c -> {
+            try (PreparedStatement query = c.prepareStatement("SELECT COUNT(*) FROM spool WHERE queue_name = ?")) {
+                query.setString(1, queue);
+                try (ResultSet rows = query.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
             }
         }));
     }
 
-    /** Deletes blob files that no row names (left by a crash between file and row); call before first use. */
+    /** The queue this instance serves. */
+    public String queueName() {
+        return queue;
+    }
+
+    /**
+     * Deletes blob files that no row of any queue names (left by a crash between file and row); call once at
+     * start, before any queue is written.
+     */
     public int sweepOrphans() {
         Set<String> known = jdbc.inTransaction("list the spool", c -> {
             Set<String> found = new HashSet<>();
@@ -91,11 +112,20 @@ public final class JdbcSpool implements Spool {
 
     @Override
     public Writer begin(Envelope envelope) {
+        return writer(envelope, Optional.empty());
+    }
+
+    @Override
+    public Writer begin(Envelope envelope, Instant notBefore) {
+        return writer(envelope, Optional.of(Objects.requireNonNull(notBefore, "notBefore")));
+    }
+
+    private Writer writer(Envelope envelope, Optional<Instant> notBefore) {
         Objects.requireNonNull(envelope, "envelope");
         try {
-            return new SpoolWriter(envelope, blobs.create());
+            return new SpoolWriter(envelope, notBefore, blobs.create());
         } catch (IOException e) {
-            throw new StoreException("could not start writing a mail to the spool: " + e.getMessage(), e);
+            throw new StoreException("could not start writing a mail to queue " + queue + ": " + e.getMessage(), e);
         }
     }
 
@@ -109,10 +139,11 @@ public final class JdbcSpool implements Spool {
             List<SpooledMail> ready = jdbc.inTransaction("claim spooled mail", c -> {
                 List<SpooledMail> found = new ArrayList<>();
                 try (PreparedStatement query = c.prepareStatement("SELECT id, envelope, size_bytes, stored_at_ms,"
-                        + " failed_attempts, last_failure FROM spool WHERE not_before_ms <= ?"
+                        + " failed_attempts, last_failure FROM spool WHERE queue_name = ? AND not_before_ms <= ?"
                         + " ORDER BY stored_at_ms, id")) {
                     query.setMaxRows(max + claimed.size()); // claimed rows are skipped, so fetch that many more
-                    query.setLong(1, now);
+                    query.setString(1, queue);
+                    query.setLong(2, now);
                     try (ResultSet rows = query.executeQuery()) {
                         while (found.size() < max && rows.next()) {
                             String id = rows.getString(1);
@@ -134,18 +165,19 @@ public final class JdbcSpool implements Spool {
         try {
             return blobs.open(AREA, id);
         } catch (NoSuchFileException | IllegalArgumentException e) {
-            throw new StoreException("there is no mail " + id + " in the spool", e);
+            throw new StoreException("there is no mail " + id + " in queue " + queue, e);
         } catch (IOException e) {
-            throw new StoreException("could not read mail " + id + " from the spool: " + e.getMessage(), e);
+            throw new StoreException("could not read mail " + id + " from queue " + queue + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public void complete(String id) {
         // The committed delete is the atomic step; the file goes after it (an orphan is swept at the next start).
-        boolean deleted = jdbc.inTransaction("remove mail " + id + " from the spool", c -> {
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM spool WHERE id = ?")) {
+        boolean deleted = jdbc.inTransaction("remove mail " + id + " from queue " + queue, c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM spool WHERE id = ? AND queue_name = ?")) {
                 delete.setString(1, id);
+                delete.setString(2, queue);
                 return delete.executeUpdate() > 0;
             }
         });
@@ -153,29 +185,56 @@ public final class JdbcSpool implements Spool {
             size.decrementAndGet();
             blobs.delete(AREA, id);
         } else {
-            LOG.debug("Completed mail {} was no longer in the spool", id);
+            LOG.debug("Completed mail {} was no longer in queue {}", id, queue);
         }
         endLease(id);
     }
 
     @Override
     public void release(String id, String reason, long delayMillis) {
-        String why = reason == null ? "" : reason;
-        String kept = why.length() > MAX_FAILURE_LENGTH ? why.substring(0, MAX_FAILURE_LENGTH) : why;
         long notBefore = clock.millis() + Math.max(0, delayMillis);
         boolean updated = jdbc.inTransaction("release mail " + id, c -> {
             try (PreparedStatement update = c.prepareStatement("UPDATE spool SET failed_attempts = failed_attempts + 1,"
-                    + " last_failure = ?, not_before_ms = ? WHERE id = ?")) {
-                update.setString(1, kept);
+                    + " last_failure = ?, not_before_ms = ? WHERE id = ? AND queue_name = ?")) {
+                update.setString(1, failure(reason));
                 update.setLong(2, notBefore);
                 update.setString(3, id);
+                update.setString(4, queue);
                 return update.executeUpdate() > 0;
             }
         });
         if (!updated) {
-            LOG.warn("Released mail {} was no longer in the spool", id);
+            LOG.warn("Released mail {} was no longer in queue {}", id, queue);
         }
         endLease(id);
+    }
+
+    @Override
+    public void release(String id, Envelope envelope, String reason, long delayMillis) {
+        Objects.requireNonNull(envelope, "envelope");
+        String encoded = EnvelopeCodec.encode(envelope);
+        long notBefore = clock.millis() + Math.max(0, delayMillis);
+        boolean updated = jdbc.inTransaction("release mail " + id, c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE spool SET failed_attempts = failed_attempts + 1,"
+                    + " last_failure = ?, not_before_ms = ?, envelope = ?, state = ? WHERE id = ? AND queue_name = ?")) {
+                update.setString(1, failure(reason));
+                update.setLong(2, notBefore);
+                update.setString(3, encoded);
+                update.setString(4, envelope.state());
+                update.setString(5, id);
+                update.setString(6, queue);
+                return update.executeUpdate() > 0;
+            }
+        });
+        if (!updated) {
+            LOG.warn("Released mail {} was no longer in queue {}", id, queue);
+        }
+        endLease(id);
+    }
+
+    private static String failure(String reason) {
+        String why = reason == null ? "" : reason;
+        return why.length() > MAX_FAILURE_LENGTH ? why.substring(0, MAX_FAILURE_LENGTH) : why;
     }
 
     @Override
@@ -200,32 +259,35 @@ public final class JdbcSpool implements Spool {
             return Optional.of(new SpooledMail(id, envelope, rows.getLong(3),
                     Instant.ofEpochMilli(rows.getLong(4)), rows.getInt(5), rows.getString(6)));
         } catch (IllegalArgumentException e) {
-            LOG.error("Spooled mail {} has an unreadable envelope and stays in the spool untouched: {}", id,
+            LOG.error("Mail {} has an unreadable envelope and stays in queue {} untouched: {}", id, queue,
                     e.getMessage());
             return Optional.empty();
         }
     }
 
     /** Publishes the blob, then the row; on any failure leaves neither behind. */
-    private String commit(Envelope envelope, PendingBlob blob) {
+    private String commit(Envelope envelope, Optional<Instant> notBefore, PendingBlob blob) {
         String id = ids.next();
         long bytes;
         try {
             bytes = blob.publish(AREA, id);
         } catch (IOException e) {
-            throw new StoreException("could not write mail content to the spool: " + e.getMessage(), e);
+            throw new StoreException("could not write mail content to queue " + queue + ": " + e.getMessage(), e);
         }
         long now = clock.millis();
+        long ready = notBefore.map(Instant::toEpochMilli).orElse(now);
         try {
-            jdbc.inTransaction("commit mail " + id + " to the spool", c -> {
+            jdbc.inTransaction("commit mail " + id + " to queue " + queue, c -> {
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO spool (id, state, envelope, size_bytes,"
-                        + " stored_at_ms, failed_attempts, last_failure, not_before_ms) VALUES (?, ?, ?, ?, ?, 0, '', ?)")) {
+                        + " stored_at_ms, failed_attempts, last_failure, not_before_ms, queue_name)"
+                        + " VALUES (?, ?, ?, ?, ?, 0, '', ?, ?)")) {
                     insert.setString(1, id);
                     insert.setString(2, envelope.state());
                     insert.setString(3, EnvelopeCodec.encode(envelope));
                     insert.setLong(4, bytes);
                     insert.setLong(5, now);
-                    insert.setLong(6, now);
+                    insert.setLong(6, ready);
+                    insert.setString(7, queue);
                     insert.executeUpdate();
                 }
                 return null;
@@ -248,11 +310,13 @@ public final class JdbcSpool implements Spool {
 
     private final class SpoolWriter implements Writer {
         private final Envelope envelope;
+        private final Optional<Instant> notBefore;
         private final PendingBlob blob;
         private boolean finished;
 
-        SpoolWriter(Envelope envelope, PendingBlob blob) {
+        SpoolWriter(Envelope envelope, Optional<Instant> notBefore, PendingBlob blob) {
             this.envelope = envelope;
+            this.notBefore = notBefore;
             this.blob = blob;
         }
 
@@ -267,7 +331,7 @@ public final class JdbcSpool implements Spool {
                 throw new IllegalStateException("this spool writer was already committed or aborted");
             }
             finished = true;
-            return JdbcSpool.this.commit(envelope, blob);
+            return JdbcSpool.this.commit(envelope, notBefore, blob);
         }
 
         @Override
