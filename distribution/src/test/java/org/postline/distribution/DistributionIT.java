@@ -81,7 +81,7 @@ class DistributionIT {
 
         int exit = postline.terminate();
         assertThat(exit).as(String.join("\n", postline.output)).isIn(0, 143);
-        assertThat(postline.output).anyMatch(line -> line.contains("Postline stopped"));
+        assertThat(postline.output).as("exit " + exit).anyMatch(line -> line.contains("Postline stopped"));
         assertThat(postline.output).noneMatch(line -> line.contains("ERROR"));
     }
 

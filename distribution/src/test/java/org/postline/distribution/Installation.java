@@ -30,6 +30,7 @@ final class Installation implements AutoCloseable {
     final int submissionPort;
     final int pop3Port;
     private Process server;
+    private Thread reader;
     final List<String> output = new CopyOnWriteArrayList<>();
 
     Installation(Path workDir) throws IOException {
@@ -88,7 +89,7 @@ final class Installation implements AutoCloseable {
         output.clear();
         server = new ProcessBuilder(home.resolve("bin/postline").toString(), "run")
                 .directory(home.toFile()).redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(
                     new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -116,11 +117,13 @@ final class Installation implements AutoCloseable {
 
     /** SIGTERM, then waits for the process to end; returns its exit code. */
     int terminate() throws InterruptedException {
-        server.destroy();
+        // Through the handle: Process.destroy() would also close our end of its output and lose its last lines.
+        server.toHandle().destroy();
         if (!server.waitFor(90, TimeUnit.SECONDS)) {
             server.destroyForcibly();
             throw new AssertionError("postline did not stop within 90 s of SIGTERM:\n" + String.join("\n", output));
         }
+        reader.join(10_000); // what the process printed last is in output before anyone looks
         return server.exitValue();
     }
 
