@@ -14,7 +14,6 @@ import org.apache.james.protocols.smtp.core.RsetCmdHandler;
 import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
 import org.apache.james.protocols.smtp.core.VrfyCmdHandler;
 import org.apache.james.protocols.smtp.core.WelcomeMessageHandler;
-import org.apache.james.protocols.smtp.core.esmtp.StartTlsCmdHandler;
 import org.postline.api.config.ListenerLimits;
 
 /**
@@ -38,7 +37,7 @@ final class SmtpHandlerChain {
         chain.add(new SmtpEhloCmdHandler(metrics));
         chain.add(new SmtpHeloCmdHandler(metrics));
         chain.add(new SmtpAuthCmdHandler());
-        chain.add(new StartTlsCmdHandler());
+        chain.add(new SmtpStartTlsCmdHandler());
         chain.add(new SmtpMailCmdHandler(metrics, context.hostName()));
         chain.add(new SmtpRcptCmdHandler(metrics, context.hostName()));
         chain.add(new SpoolingDataCmdHandler(metrics, context.spool(), name, settings::isRelayingAllowed));

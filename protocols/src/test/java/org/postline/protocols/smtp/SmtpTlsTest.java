@@ -57,6 +57,19 @@ class SmtpTlsTest {
     }
 
     @Test
+    void aRefusedStartTlsLeavesTheSessionUsable() throws Exception {
+        server = SmtpTestServer.builder(var).tlsMode(TlsMode.NONE).loopbackNotSecure().start();
+        try (SmtpClient client = server.connect()) {
+            assertThat(client.ehlo()).doesNotContain("STARTTLS");
+            assertThat(client.send("STARTTLS")).doesNotStartWith("220");
+            // Not mistaken for commands injected behind a handshake: the session goes on.
+            assertThat(client.send("NOOP")).startsWith("250");
+            assertThat(client.send("MAIL FROM:<carol@remote.example>")).startsWith("250");
+            assertThat(client.send("RCPT TO:<bob@example.org>")).startsWith("250");
+        }
+    }
+
+    @Test
     void commandsPipelinedAfterStartTlsAreNeverExecuted() throws Exception {
         server = SmtpTestServer.builder(var).tlsMode(TlsMode.STARTTLS).start();
         try (SmtpClient client = server.connect()) {
