@@ -109,6 +109,35 @@ class DistributionIT {
     }
 
     @Test
+    void startStatusStopRunItAsADaemonWithAPidFile() throws Exception {
+        postline = new Installation(work);
+        List<String> out = new ArrayList<>();
+        try {
+            assertThat(postline.admin(out, null, "status")).as(out.toString()).isEqualTo(3);
+            assertThat(postline.admin(out, null, "start")).as(out.toString()).isZero();
+            assertThat(out).anyMatch(line -> line.startsWith("postline: started (pid "));
+            long pid = Long.parseLong(Files.readString(postline.home.resolve("var/postline.pid")).trim());
+            assertThat(ProcessHandle.of(pid)).hasValueSatisfying(process -> assertThat(process.isAlive()).isTrue());
+
+            out.clear();
+            assertThat(postline.admin(out, null, "status")).as(out.toString()).isZero();
+            assertThat(out).containsExactly("postline: running (pid " + pid + ")");
+            assertThat(postline.admin(out, null, "start")).isZero();
+            assertThat(out).contains("postline: already running (pid " + pid + ")");
+
+            out.clear();
+            assertThat(postline.admin(out, null, "stop")).as(out.toString()).isZero();
+            assertThat(out).containsExactly("postline: stopped");
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+            assertThat(postline.home.resolve("var/postline.pid")).doesNotExist();
+            assertThat(postline.admin(out, null, "status")).isEqualTo(3);
+            assertThat(postline.home.resolve("var/logs/console.out")).content().contains("Postline stopped");
+        } finally {
+            postline.admin(new ArrayList<>(), null, "stop");
+        }
+    }
+
+    @Test
     void portInUseStopsTheStartNamingFileAndLine() throws Exception {
         postline = new Installation(work);
         try (java.net.ServerSocket taken = new java.net.ServerSocket(postline.smtpPort, 1,
