@@ -4,8 +4,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import org.apache.james.protocols.api.ClientAuth;
 import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.netty.Encryption;
 import org.postline.api.config.ListenerConfig;
@@ -13,9 +11,8 @@ import org.postline.api.config.ListenerLimits;
 import org.postline.protocols.Listener;
 import org.postline.protocols.ListenerStartException;
 import org.postline.protocols.netty.LineProtocolServer;
+import org.postline.protocols.netty.ListenerEncryption;
 import org.postline.protocols.netty.NoopMetricFactory;
-import org.postline.protocols.tls.TlsContexts;
-import org.postline.protocols.tls.TlsSetupException;
 
 /**
  * One POP3 port: STLS offered (usually 110) or implicit TLS (usually 995), as its {@link ListenerConfig}
@@ -75,19 +72,7 @@ public final class Pop3Listener implements Listener {
     }
 
     private Optional<Encryption> encryption() throws ListenerStartException {
-        if (config.tlsMode() == ListenerConfig.TlsMode.NONE) {
-            return Optional.empty();
-        }
-        SSLContext tls;
-        try {
-            tls = TlsContexts.forListener(config.tls(), context.hostName(), context.varDirectory());
-        } catch (TlsSetupException e) {
-            throw new ListenerStartException("listener '" + config.name() + "': TLS: " + e.getMessage(), e);
-        }
-        String[] protocols = TlsContexts.enabledProtocols(tls);
-        return Optional.of(config.tlsMode() == ListenerConfig.TlsMode.IMPLICIT
-                ? Encryption.createTls(tls, null, protocols, ClientAuth.NONE)
-                : Encryption.createStartTls(tls, null, protocols, ClientAuth.NONE));
+        return ListenerEncryption.of(config, context.hostName(), context.varDirectory());
     }
 
     /** The bound address, with the real port when the configured port is 0. */

@@ -4,8 +4,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import org.apache.james.protocols.api.ClientAuth;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.netty.Encryption;
@@ -15,9 +13,8 @@ import org.postline.api.config.ListenerLimits;
 import org.postline.protocols.Listener;
 import org.postline.protocols.ListenerStartException;
 import org.postline.protocols.netty.LineProtocolServer;
+import org.postline.protocols.netty.ListenerEncryption;
 import org.postline.protocols.netty.NoopMetricFactory;
-import org.postline.protocols.tls.TlsContexts;
-import org.postline.protocols.tls.TlsSetupException;
 
 /**
  * One SMTP port: MX (STARTTLS offered, AUTH optional), submission (STARTTLS, AUTH before MAIL) or
@@ -82,19 +79,7 @@ public final class SmtpListener implements Listener {
     }
 
     private Optional<Encryption> encryption() throws ListenerStartException {
-        if (config.tlsMode() == ListenerConfig.TlsMode.NONE) {
-            return Optional.empty();
-        }
-        SSLContext tls;
-        try {
-            tls = TlsContexts.forListener(config.tls(), context.hostName(), context.varDirectory());
-        } catch (TlsSetupException e) {
-            throw new ListenerStartException("listener '" + config.name() + "': TLS: " + e.getMessage(), e);
-        }
-        String[] protocols = TlsContexts.enabledProtocols(tls);
-        return Optional.of(config.tlsMode() == ListenerConfig.TlsMode.IMPLICIT
-                ? Encryption.createTls(tls, null, protocols, ClientAuth.NONE)
-                : Encryption.createStartTls(tls, null, protocols, ClientAuth.NONE));
+        return ListenerEncryption.of(config, context.hostName(), context.varDirectory());
     }
 
     /** The bound address, with the real port when the configured port is 0. */
