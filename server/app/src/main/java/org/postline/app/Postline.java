@@ -10,6 +10,8 @@ import org.postline.app.cli.AdminGateway;
 import org.postline.app.cli.AliasCommand;
 import org.postline.app.cli.CliException;
 import org.postline.app.cli.DomainCommand;
+import org.postline.app.cli.QueueCommand;
+import org.postline.app.cli.RepoCommand;
 import org.postline.app.cli.RunCommand;
 import org.postline.app.cli.Terminal;
 import org.postline.app.cli.UserCommand;
@@ -21,24 +23,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code postline} command: {@code run} starts the server in the foreground; {@code domain}, {@code user} and
- * {@code alias} administer it, through the running server's admin socket or on the store directly.
+ * The {@code postline} command: {@code run} starts the server in the foreground; {@code domain}, {@code user},
+ * {@code alias}, {@code repo} and {@code queue} administer it, through the running server's admin socket or on
+ * the store directly.
  * Exit codes: 0 done, 1 refused or failed, 2 wrong command line or configuration.
  */
 @Command(name = "postline", mixinStandardHelpOptions = true, versionProvider = Postline.Version.class,
         description = "Postline mail server and its administration commands.",
-        subcommands = {RunCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class})
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:done", "1:refused or failed", "2:wrong command line or configuration"},
+        subcommands = {RunCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, RepoCommand.class,
+                QueueCommand.class})
 public final class Postline implements Callable<Integer> {
 
     /** The command line's own logging: warnings only, to standard error, no log file. */
     static final String CLI_LOGBACK = "org/postline/app/logback-cli.xml";
 
     @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "Postline home: conf/, var/ and extensions/ are found here (default: system property postline.home, else the current directory).")
+            description = "Postline home: conf/ and extensions/ are found here, and var/ unless postline.xml moves it"
+                    + " (default: system property postline.home, else the current directory).")
     private Path home;
 
     @Option(names = "--conf", paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "The server configuration (default: <home>/conf/postline.xml).")
+            description = "The server configuration file. Default: <home>/conf/postline.xml")
     private Path conf;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")

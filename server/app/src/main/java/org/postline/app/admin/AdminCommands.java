@@ -1,39 +1,55 @@
 package org.postline.app.admin;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.postline.api.StoreException;
 import org.postline.api.directory.DirectoryException;
 import org.postline.api.directory.Domains;
 import org.postline.api.directory.RecipientRewrites;
 import org.postline.api.directory.Rewrite;
 import org.postline.api.directory.Users;
+import org.postline.store.Store;
 
 /**
- * Carries out admin requests against the directory. The same code serves the admin socket of a running
- * server and the command line when it opens the store itself, so both behave alike.
+ * Carries out admin requests against the directory, the mail repositories and the queues. The same code serves
+ * the admin socket of a running server and the command line when it opens the store itself, so both behave alike.
  */
 public final class AdminCommands {
 
     private final Domains domains;
     private final Users users;
     private final RecipientRewrites rewrites;
+    private final RepositoryAdmin repositories;
+    private final QueueAdmin queues;
 
-    public AdminCommands(Domains domains, Users users, RecipientRewrites rewrites) {
-        this.domains = domains;
-        this.users = users;
-        this.rewrites = rewrites;
+    /**
+     * @param processors the processors {@code repo reprocess} may send mail to: the running pipeline's in a
+     *                   server, the pipeline file's (or unknown) on a stopped one
+     */
+    public AdminCommands(Store store, KnownProcessors processors) {
+        this.domains = store.domains();
+        this.users = store.users();
+        this.rewrites = store.rewrites();
+        this.repositories = new RepositoryAdmin(store.repositories(), store.spool(), processors);
+        this.queues = new QueueAdmin(new QueueBrowser(store.dataSource()), Clock.systemUTC());
     }
 
     /** Never throws for a bad request or a refused change: those become the response's error. */
     public AdminResponse execute(AdminRequest request) {
         try {
             return AdminResponse.ok(dispatch(request));
-        } catch (DirectoryException | UsageException e) {
+        } catch (DirectoryException e) {
             return AdminResponse.failed(e.getMessage());
+        } catch (RefusedRequest e) {
+            return new AdminResponse(e.doneBefore(), Optional.of(e.getMessage()));
         } catch (StoreException e) {
             return AdminResponse.failed("the store failed: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // The store's own check of a name (a repository or queue name it cannot hold).
+            return AdminResponse.failed(String.valueOf(e.getMessage()));
         } finally {
             request.wipe();
         }
@@ -41,6 +57,12 @@ public final class AdminCommands {
 
     private List<String> dispatch(AdminRequest request) {
         List<String> w = request.words();
+        if (!w.isEmpty() && w.get(0).equals("repo")) {
+            return repositories.execute(w);
+        }
+        if (!w.isEmpty() && w.get(0).equals("queue")) {
+            return queues.execute(w);
+        }
         String command = w.size() >= 2 ? w.get(0) + " " + w.get(1) : String.join(" ", w);
         return switch (command) {
             case "ping" -> List.of("pong");
@@ -89,13 +111,13 @@ public final class AdminCommands {
                 }
                 yield List.of("Removed " + describe(rewrite));
             }
-            default -> throw new UsageException("unknown admin command: " + command);
+            default -> throw new RefusedRequest("unknown admin command: " + command);
         };
     }
 
     private List<String> userList(List<String> w) {
         if (w.size() > 3) {
-            throw new UsageException("usage: user list [DOMAIN]");
+            throw new RefusedRequest("usage: user list [DOMAIN]");
         }
         List<String> all = users.list();
         if (w.size() == 2) {
@@ -114,13 +136,13 @@ public final class AdminCommands {
     /** Words: alias add|remove KIND SOURCE TARGET, KIND one of address, domain, catch-all. */
     private static Rewrite rewrite(List<String> w, String usage) {
         if (w.size() != 5) {
-            throw new UsageException("usage: " + usage + " address|domain|catch-all SOURCE TARGET");
+            throw new RefusedRequest("usage: " + usage + " address|domain|catch-all SOURCE TARGET");
         }
         Rewrite.Kind kind = switch (w.get(2)) {
             case "address" -> Rewrite.Kind.ADDRESS;
             case "domain" -> Rewrite.Kind.DOMAIN;
             case "catch-all" -> Rewrite.Kind.CATCH_ALL;
-            default -> throw new UsageException("unknown alias kind " + w.get(2) + ": expected address, domain or catch-all");
+            default -> throw new RefusedRequest("unknown alias kind " + w.get(2) + ": expected address, domain or catch-all");
         };
         return new Rewrite(kind, w.get(3), w.get(4));
     }
@@ -137,7 +159,7 @@ public final class AdminCommands {
 
     private static char[] secret(AdminRequest request) {
         return request.secret().filter(s -> s.length > 0)
-                .orElseThrow(() -> new UsageException("a non-empty password is required"));
+                .orElseThrow(() -> new RefusedRequest("a non-empty password is required"));
     }
 
     private static String arg(List<String> w, int index, int size, String usage) {
@@ -147,14 +169,7 @@ public final class AdminCommands {
 
     private static void arity(List<String> w, int size, String usage) {
         if (w.size() != size) {
-            throw new UsageException("usage: " + usage);
-        }
-    }
-
-    /** A request that does not fit the grammar. */
-    private static final class UsageException extends RuntimeException {
-        UsageException(String message) {
-            super(message);
+            throw new RefusedRequest("usage: " + usage);
         }
     }
 }

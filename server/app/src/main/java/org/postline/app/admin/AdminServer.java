@@ -132,13 +132,19 @@ public final class AdminServer implements AutoCloseable {
             List<String> words = request.get().words();
             AdminResponse response = commands.execute(request.get());
             // Changes are logged for the record; queries are not.
-            if (!description.equals("ping") && !(words.size() >= 2 && words.get(1).equals("list"))) {
+            if (!isQuery(words)) {
                 LOG.info("Admin: {} -> {}", description, response.error().map(e -> "refused: " + e).orElse("done"));
             }
             AdminProtocol.writeResponse(response, out);
         } catch (IOException e) {
             LOG.warn("Admin channel: {}", e.getMessage());
         }
+    }
+
+    /** ping, and the list and show commands: they change nothing. */
+    private static boolean isQuery(List<String> words) {
+        return words.equals(List.of("ping"))
+                || words.size() >= 2 && (words.get(1).equals("list") || words.get(1).equals("show"));
     }
 
     /** Stops accepting, lets running commands finish (briefly), removes the socket file. */

@@ -8,6 +8,7 @@ import org.postline.app.admin.AdminClient;
 import org.postline.app.admin.AdminCommands;
 import org.postline.app.admin.AdminRequest;
 import org.postline.app.admin.AdminResponse;
+import org.postline.app.admin.KnownProcessors;
 import org.postline.app.server.StoreOpener;
 import org.postline.store.Store;
 
@@ -52,7 +53,8 @@ public final class AdminGateway {
             throw new CliException(CliException.FAILED, "cannot create " + config.varDirectory() + ": " + e.getMessage(), e);
         }
         try (store) {
-            return new AdminCommands(store.domains(), store.users(), store.rewrites()).execute(request);
+            // No pipeline runs: reprocess targets are checked against the pipeline file, if it can be read.
+            return new AdminCommands(store, KnownProcessors.fromPipelineFile(config.mailetContainerFile())).execute(request);
         }
     }
 }

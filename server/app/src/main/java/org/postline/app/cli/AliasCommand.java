@@ -43,7 +43,8 @@ public final class AliasCommand {
         return root.admin(AdminRequest.of("alias", "add", Kind.of(kind), source, target));
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List every rewrite.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List every rewrite, one per line: KIND SOURCE -> TARGET (KIND address, domain or catch-all).")
     int list() {
         return root.admin(AdminRequest.of("alias", "list"));
     }

@@ -19,13 +19,14 @@ public final class DomainCommand {
         return root.admin(AdminRequest.of("domain", "add", domain));
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the local domains.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the local domains, one per line.")
     int list() {
         return root.admin(AdminRequest.of("domain", "list"));
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true,
-            description = "Remove a local domain (refused while users or aliases use it).")
+            description = "Remove a local domain (refused while users or aliases use it). A domain listed in "
+                    + "postline.xml is added again at the next start.")
     int remove(@Parameters(paramLabel = "DOMAIN") String domain) {
         return root.admin(AdminRequest.of("domain", "remove", domain));
     }

@@ -19,18 +19,20 @@ public final class UserCommand {
     private Postline root;
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Add a user. The password is prompted for, or read from standard input.")
+            description = "Add a user of a local domain. The password is asked for twice on a terminal, or read "
+                    + "as the first line of standard input.")
     int add(@Parameters(paramLabel = "ADDRESS", description = "e.g. alice@example.org") String address) {
         return root.admin(withPassword("add", address));
     }
 
     @Command(name = "passwd", mixinStandardHelpOptions = true,
-            description = "Change a user's password (prompted for, or read from standard input).")
+            description = "Change a user's password (asked for twice on a terminal, or read as the first line of "
+                    + "standard input).")
     int passwd(@Parameters(paramLabel = "ADDRESS") String address) {
         return root.admin(withPassword("passwd", address));
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List users, optionally of one domain.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the users' addresses, one per line; with DOMAIN only that domain's.")
     int list(@Parameters(paramLabel = "DOMAIN", arity = "0..1") String domain) {
         return root.admin(domain == null ? AdminRequest.of("user", "list") : AdminRequest.of("user", "list", domain));
     }

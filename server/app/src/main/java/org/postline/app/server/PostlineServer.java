@@ -17,6 +17,7 @@ import org.postline.api.config.ListenerConfig;
 import org.postline.api.config.ServerConfig;
 import org.postline.app.admin.AdminCommands;
 import org.postline.app.admin.AdminServer;
+import org.postline.app.admin.KnownProcessors;
 import org.postline.app.config.LoadedConfig;
 import org.postline.container.ContainerEnvironment;
 import org.postline.container.MailetContainer;
@@ -126,7 +127,8 @@ public final class PostlineServer implements AutoCloseable {
             }
 
             container.start();
-            AdminServer admin = startAdmin(config, store);
+            AdminServer admin = startAdmin(config, store,
+                    KnownProcessors.of(container.processorNames(), "the running pipeline"));
             started.add(new Part("admin channel", admin::close));
 
             PostlineServer server = new PostlineServer(started, bound, admin.socket(), store);
@@ -174,10 +176,11 @@ public final class PostlineServer implements AutoCloseable {
         }
     }
 
-    private static AdminServer startAdmin(ServerConfig config, Store store) throws StartupException {
+    private static AdminServer startAdmin(ServerConfig config, Store store, KnownProcessors processors)
+            throws StartupException {
         try {
-            return AdminServer.start(config.admin().socket(),
-                    new AdminCommands(store.domains(), store.users(), store.rewrites()), config.varDirectory());
+            return AdminServer.start(config.admin().socket(), new AdminCommands(store, processors),
+                    config.varDirectory());
         } catch (IOException e) {
             throw new StartupException(new ConfigException(config.source(), 0, "admin/socket",
                     "cannot serve the admin channel: " + e.getMessage()).getMessage(), e);

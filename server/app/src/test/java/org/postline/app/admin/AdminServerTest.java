@@ -43,7 +43,7 @@ class AdminServerTest {
     }
 
     private AdminCommands commands() {
-        return new AdminCommands(store.domains(), store.users(), store.rewrites());
+        return new AdminCommands(store, KnownProcessors.unknown());
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postline.api.config.StorageConfig;
 import org.postline.app.admin.AdminCommands;
 import org.postline.app.admin.AdminServer;
+import org.postline.app.admin.KnownProcessors;
 import org.postline.app.cli.CliRunner.Result;
 import org.postline.store.Store;
 
@@ -38,7 +39,7 @@ class CliOnlineTest {
                 Optional.empty(), Optional.empty(), 2, serverData.resolve("blobs")), "example.org");
         serverStore.domains().add("example.org");
         server = AdminServer.start(home.resolve("var/admin.sock"),
-                new AdminCommands(serverStore.domains(), serverStore.users(), serverStore.rewrites()), home.resolve("var"));
+                new AdminCommands(serverStore, KnownProcessors.unknown()), home.resolve("var"));
     }
 
     @AfterEach
