@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * close silently and still greet the client.)
  */
 @ChannelHandler.Sharable
-final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(ConnectionLimiter.class);
     private static final AttributeKey<InetAddress> COUNTED = AttributeKey.valueOf("postline.counted");
@@ -35,7 +35,12 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
-    ConnectionLimiter(String listener, int maxTotal, int maxPerAddress, String tooManyReply) {
+    /**
+     * @param maxTotal      open connections allowed on the listener; 0 or less means no cap
+     * @param maxPerAddress open connections allowed from one address; 0 or less means no cap
+     * @param tooManyReply  the line (without CRLF) sent to a refused connection
+     */
+    public ConnectionLimiter(String listener, int maxTotal, int maxPerAddress, String tooManyReply) {
         this.listener = listener;
         this.maxTotal = maxTotal;
         this.maxPerAddress = maxPerAddress;
