@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.postline.api.StoreException;
 import org.postline.api.config.ConfigException;
@@ -24,6 +23,8 @@ import org.postline.container.MailetContainer;
 import org.postline.mailbox.MailboxStore;
 import org.postline.protocols.Listener;
 import org.postline.protocols.ListenerStartException;
+import org.postline.protocols.imap.ImapContext;
+import org.postline.protocols.imap.ImapListener;
 import org.postline.protocols.pop3.Pop3Context;
 import org.postline.protocols.pop3.Pop3Listener;
 import org.postline.protocols.smtp.SmtpContext;
@@ -108,14 +109,12 @@ public final class PostlineServer implements AutoCloseable {
                     store.rewrites(), store.spool(), config.relay(), config.spool(), config.varDirectory());
             Pop3Context pop3Context = new Pop3Context(config.hostName(), store.users(), mailboxes.mailboxManager(),
                     config.varDirectory());
+            ImapContext imapContext = new ImapContext(config.hostName(), store.users(), mailboxes.mailboxManager(),
+                    mailboxes.subscriptionManager(), mailboxes.eventBus(), mailboxes.quotaManager(),
+                    mailboxes.quotaRootResolver(), mailboxes.metricFactory(), config.varDirectory());
             List<BoundListener> bound = new ArrayList<>();
             for (ListenerConfig listener : config.listeners()) {
-                Optional<Listener> created = createListener(listener, smtpContext, pop3Context);
-                if (created.isEmpty()) {
-                    LOG.warn("{} front-end not available yet, listener {} skipped", listener.protocol(), listener.name());
-                    continue;
-                }
-                Listener running = created.get();
+                Listener running = createListener(listener, smtpContext, pop3Context, imapContext);
                 try {
                     running.start();
                 } catch (ListenerStartException e) {
@@ -140,11 +139,12 @@ public final class PostlineServer implements AutoCloseable {
         }
     }
 
-    private static Optional<Listener> createListener(ListenerConfig listener, SmtpContext smtp, Pop3Context pop3) {
+    private static Listener createListener(ListenerConfig listener, SmtpContext smtp, Pop3Context pop3,
+                                           ImapContext imap) {
         return switch (listener.protocol()) {
-            case SMTP -> Optional.of(new SmtpListener(listener, smtp));
-            case POP3 -> Optional.of(new Pop3Listener(listener, pop3));
-            case IMAP -> Optional.empty();
+            case SMTP -> new SmtpListener(listener, smtp);
+            case POP3 -> new Pop3Listener(listener, pop3);
+            case IMAP -> new ImapListener(listener, imap);
         };
     }
 

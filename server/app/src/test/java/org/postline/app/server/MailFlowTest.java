@@ -20,8 +20,8 @@ import org.postline.app.config.ConfigLoader;
 
 /**
  * The whole path with the shipped pipeline, on raw sockets so every byte is seen: SMTP in (to a user, an
- * alias and a domain alias), LocalDelivery into the INBOXes, POP3 out — the message byte for byte, with lines
- * that start with a dot and 8-bit content.
+ * alias and a domain alias), LocalDelivery into the INBOXes, POP3 and IMAP out — the message byte for byte,
+ * with lines that start with a dot and 8-bit content.
  */
 class MailFlowTest {
 
@@ -56,6 +56,7 @@ class MailFlowTest {
                   <listeners>
                     <smtp name="in" port="0" bind="127.0.0.1" tls="none" auth="optional"/>
                     <pop3 name="pop" port="0" bind="127.0.0.1" tls="none"/>
+                    <imap name="imap" port="0" bind="127.0.0.1" tls="none"/>
                   </listeners>
                   <mailetcontainer file="%s"/>
                 </postline>
@@ -86,7 +87,43 @@ class MailFlowTest {
             assertThat(text).contains("Received: from client.test");
             // What the sender wrote follows the added trace headers unchanged, byte for byte.
             assertThat(endsWith(stored, MESSAGE)).as("%s gets the message byte for byte:%n%s", user, text).isTrue();
+            // IMAP reads the very same bytes from the same mailbox.
+            assertThat(fetchOverImap(user, user.substring(0, user.indexOf('@')) + "-pw")).isEqualTo(stored);
         }
+    }
+
+    /** BODY.PEEK[] of the first INBOX message over IMAP, as the literal's raw bytes. */
+    private byte[] fetchOverImap(String user, String password) throws IOException {
+        int port = server.listeners().get(2).address().getPort();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            expect(in, "* OK");
+            send(out, "a1 LOGIN " + user + " " + password);
+            untilTagged(in, "a1 OK");
+            send(out, "a2 SELECT INBOX");
+            untilTagged(in, "a2 OK");
+            send(out, "a3 FETCH 1 (BODY.PEEK[])");
+            String first = new String(readLine(in), StandardCharsets.US_ASCII);
+            assertThat(first).startsWith("* 1 FETCH (").contains("BODY[] {");
+            int size = Integer.parseInt(first.substring(first.lastIndexOf('{') + 1, first.lastIndexOf('}')));
+            byte[] literal = in.readNBytes(size);
+            untilTagged(in, "a3 OK");
+            send(out, "a4 LOGOUT");
+            return literal;
+        }
+    }
+
+    private static void untilTagged(InputStream in, String tagged) throws IOException {
+        for (int lines = 0; lines < 100; lines++) {
+            String line = new String(readLine(in), StandardCharsets.UTF_8);
+            if (line.startsWith(tagged.substring(0, tagged.indexOf(' ') + 1))) {
+                assertThat(line).startsWith(tagged);
+                return;
+            }
+        }
+        throw new AssertionError("no " + tagged);
     }
 
     private String sendOverSmtp(String from, byte[] message, String... recipients) throws IOException {
