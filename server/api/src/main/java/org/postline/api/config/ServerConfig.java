@@ -10,7 +10,8 @@ import java.util.List;
  * @param source       the file this was read from, for error messages
  * @param hostName     the name the server gives itself in greetings and Received headers
  * @param domains      local domains ensured at start-up (the CLI can add more at run time)
- * @param defaultDomain the domain used for postmaster and for bare user names
+ * @param defaultDomain the domain used for bare user names
+ * @param postmaster   the postmaster's address: postmaster@ every local domain is delivered here, bounces come from it
  * @param varDirectory where Derby, blobs, the spool, logs, TLS material and the admin socket live
  */
 public record ServerConfig(
@@ -18,6 +19,7 @@ public record ServerConfig(
         String hostName,
         List<String> domains,
         String defaultDomain,
+        String postmaster,
         Path varDirectory,
         List<ListenerConfig> listeners,
         StorageConfig storage,

@@ -73,7 +73,7 @@ public final class ConfigLoader {
             listeners = ListenerReader.defaults();
         }
 
-        ServerConfig config = new ServerConfig(file, hostName, domains.names, domains.defaultDomain, var, listeners,
+        ServerConfig config = new ServerConfig(file, hostName, domains.names, domains.defaultDomain, domains.postmaster, var, listeners,
                 storage(context, root.child("storage"), var), dns(context, root.child("dns")),
                 relay(context, root.child("relay")), spool(context, root.child("spool")),
                 new AdminConfig(root.child("admin").isPresent()
@@ -96,12 +96,12 @@ public final class ConfigLoader {
         }
     }
 
-    private record DomainList(List<String> names, String defaultDomain) {
+    private record DomainList(List<String> names, String defaultDomain, String postmaster) {
     }
 
     private DomainList domains(ConfigContext context, Optional<XmlElement> element) throws ConfigException {
         if (element.isEmpty()) {
-            return new DomainList(List.of(DEFAULT_DOMAIN), DEFAULT_DOMAIN);
+            return new DomainList(List.of(DEFAULT_DOMAIN), DEFAULT_DOMAIN, "postmaster@" + DEFAULT_DOMAIN);
         }
         List<String> names = new ArrayList<>();
         for (XmlElement domain : element.get().children("domain")) {
@@ -124,7 +124,19 @@ public final class ConfigLoader {
         if (names.isEmpty()) {
             names.add(defaultDomain.orElse(DEFAULT_DOMAIN));
         }
-        return new DomainList(names, defaultDomain.orElse(names.get(0)));
+        String chosenDefault = defaultDomain.orElse(names.get(0));
+        String postmaster = context.value(element.get(), "postmaster", ConfigLoader::mailAddress)
+                .orElse("postmaster@" + chosenDefault);
+        return new DomainList(names, chosenDefault, postmaster);
+    }
+
+    /** "local@domain" with a valid domain, lower-cased; the message of the exception names what is wrong. */
+    private static String mailAddress(String value) {
+        int at = value.lastIndexOf('@');
+        if (at <= 0 || at == value.length() - 1) {
+            throw new IllegalArgumentException("\"" + value + "\" is not a mail address (local@domain)");
+        }
+        return value.substring(0, at) + "@" + ConfigValues.domainName(value.substring(at + 1));
     }
 
     private StorageConfig storage(ConfigContext context, Optional<XmlElement> element, Path var) throws ConfigException {

@@ -100,7 +100,7 @@ public final class PostlineServer implements AutoCloseable {
             started.add(new Part("extension class loader", extensions::close));
 
             ContainerEnvironment environment = new ContainerEnvironment(config.hostName(),
-                    "postmaster@" + config.defaultDomain(), store.domains(), store.users(), store.rewrites(),
+                    config.postmaster(), store.domains(), store.users(), store.rewrites(),
                     store.spool(), store.repositories(), config.spool(), config.dns(), injector, extensions);
             MailetContainer container = MailetContainer.load(config.mailetContainerFile(), environment);
             started.add(new Part("mailet container", container::close));

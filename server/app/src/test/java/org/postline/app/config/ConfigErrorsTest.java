@@ -124,6 +124,8 @@ class ConfigErrorsTest {
                 2, "domains/default", "\"example.com\" is not one of the listed domains");
         assertError(failure("<postline><domains>\n<domain>exa mple.org</domain></domains></postline>"),
                 2, "domains/domain", "is not a domain name");
+        assertError(failure("<postline>\n<domains postmaster='postmaster'><domain>example.org</domain></domains></postline>"),
+                2, "domains/postmaster", "\"postmaster\" is not a mail address (local@domain)");
         assertError(failure("<postline><domains>\n<domain>a.org</domain>\n<domain>A.org</domain></domains></postline>"),
                 3, "domains/domain", "listed twice");
     }

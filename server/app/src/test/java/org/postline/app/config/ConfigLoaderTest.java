@@ -56,6 +56,7 @@ class ConfigLoaderTest {
         assertThat(config.hostName()).isEqualTo("mail.test.example");
         assertThat(config.domains()).containsExactly("localhost");
         assertThat(config.defaultDomain()).isEqualTo("localhost");
+        assertThat(config.postmaster()).isEqualTo("postmaster@localhost");
         assertThat(config.varDirectory()).isEqualTo(home.resolve("var"));
         assertThat(config.storage().jdbcUrl()).isEqualTo("jdbc:derby:" + home.resolve("var/derby") + ";create=true");
         assertThat(config.storage().blobDirectory()).isEqualTo(home.resolve("var/blobs"));
@@ -76,7 +77,7 @@ class ConfigLoaderTest {
                 <postline>
                   <hostname>MX.Example.ORG</hostname>
                   <var dir="/srv/postline"/>
-                  <domains default="example.org"><domain>example.net</domain><domain>Example.org</domain></domains>
+                  <domains default="example.org" postmaster="hostmaster@Example.NET"><domain>example.net</domain><domain>Example.org</domain></domains>
                   <storage><jdbc url="jdbc:postgresql://db/postline" user="pl" password="${env:DB_SECRET}" pool="7"/><blobs dir="data/blobs"/></storage>
                   <listeners>
                     <smtp name="in" port="2525" bind="127.0.0.1" tls="none" auth="required" plainAuthWithoutTls="true" loopbackIsSecure="false">
@@ -98,6 +99,7 @@ class ConfigLoaderTest {
         assertThat(config.varDirectory()).isEqualTo(Path.of("/srv/postline"));
         assertThat(config.domains()).containsExactly("example.net", "example.org");
         assertThat(config.defaultDomain()).isEqualTo("example.org");
+        assertThat(config.postmaster()).isEqualTo("hostmaster@example.net");
         assertThat(config.storage().jdbcUrl()).isEqualTo("jdbc:postgresql://db/postline");
         assertThat(config.storage().user()).contains("pl");
         assertThat(config.storage().password()).contains("s3cret");

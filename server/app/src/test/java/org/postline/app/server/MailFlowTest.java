@@ -52,7 +52,7 @@ class MailFlowTest {
         Path file = Files.writeString(home.resolve("conf/postline.xml"), """
                 <postline>
                   <hostname>mail.test</hostname>
-                  <domains default="example.org"><domain>example.org</domain><domain>example.net</domain></domains>
+                  <domains default="example.org" postmaster="dave@example.org"><domain>example.org</domain><domain>example.net</domain></domains>
                   <listeners>
                     <smtp name="in" port="0" bind="127.0.0.1" tls="none" auth="optional"/>
                     <pop3 name="pop" port="0" bind="127.0.0.1" tls="none"/>
@@ -124,6 +124,14 @@ class MailFlowTest {
             }
         }
         throw new AssertionError("no " + tagged);
+    }
+
+    @Test
+    void postmasterOfEveryLocalDomainReachesThePostmasterNamedInPostlineXml() throws Exception {
+        sendOverSmtp("bob@remote.example", MESSAGE, "postmaster@example.net");
+        byte[] stored = retrieveOverPop3("dave@example.org", "dave-pw");
+        assertThat(new String(stored, StandardCharsets.UTF_8)).contains("Delivered-To: dave@example.org\r\n");
+        assertThat(endsWith(stored, MESSAGE)).isTrue();
     }
 
     private String sendOverSmtp(String from, byte[] message, String... recipients) throws IOException {
