@@ -66,6 +66,9 @@ class DistributionIT {
 
         postline.start();
         assertThat(postline.home.resolve("var/logs/postline.log")).isRegularFile();
+        // Temporary files of the server (large IMAP literals) stay in var/, private to its user.
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(postline.home.resolve("var/tmp")))).isEqualTo("rwx------");
 
         // Server running: the same commands go through the admin socket.
         out.clear();

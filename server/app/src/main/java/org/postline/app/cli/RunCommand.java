@@ -1,5 +1,9 @@
 package org.postline.app.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import org.postline.api.config.ConfigException;
 import org.postline.app.Postline;
@@ -24,6 +28,9 @@ public final class RunCommand implements Callable<Integer> {
             // conf/logback.xml writes to ${postline.var}/logs; no logger exists yet, so this still counts.
             System.setProperty("postline.var", loaded.config().varDirectory().toString());
         }
+        if (root.ownsProcess()) {
+            privateTemporaryDirectory(loaded.config().varDirectory().resolve("tmp"));
+        }
         TerminationSignal termination = new TerminationSignal();
         if (root.ownsProcess()) {
             termination.install();
@@ -45,5 +52,19 @@ public final class RunCommand implements Callable<Integer> {
             server.close();
         }
         return 0;
+    }
+
+    /**
+     * Libraries spool large data to java.io.tmpdir (James's IMAP decoder, literals over 1 MiB); keep it in var/,
+     * readable by the server's user only, rather than in the shared /tmp (CVE-2022-45935 in James).
+     */
+    private static void privateTemporaryDirectory(Path tmp) {
+        try {
+            Files.createDirectories(tmp);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
+            System.setProperty("java.io.tmpdir", tmp.toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new CliException(CliException.FAILED, "cannot prepare " + tmp + ": " + e.getMessage(), e);
+        }
     }
 }
