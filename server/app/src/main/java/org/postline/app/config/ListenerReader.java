@@ -12,6 +12,7 @@ import org.postline.api.config.ListenerConfig;
 import org.postline.api.config.ListenerConfig.Protocol;
 import org.postline.api.config.ListenerConfig.TlsMode;
 import org.postline.api.config.ListenerLimits;
+import org.postline.protocols.imap.ImapLimits;
 import org.postline.api.config.TlsConfig;
 
 /** Reads {@code <listeners>}: each {@code <smtp>}, {@code <pop3>}, {@code <imap>} with its defaults and checks. */
@@ -20,6 +21,7 @@ final class ListenerReader {
     private final ConfigContext context;
     private final List<ListenerConfig> listeners = new ArrayList<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
+    private final Map<String, ImapLimits> imapLimits = new LinkedHashMap<>();
 
     ListenerReader(ConfigContext context) {
         this.context = context;
@@ -46,12 +48,19 @@ final class ListenerReader {
         return lines;
     }
 
+    Map<String, ImapLimits> imapLimits() {
+        return imapLimits;
+    }
+
     void read(XmlElement listenersElement) throws ConfigException {
         for (XmlElement element : listenersElement.children()) {
             ListenerConfig listener = listener(element);
             checkUnique(element, listener);
             listeners.add(listener);
             lines.put(listener.name(), element.line());
+            if (listener.protocol() == Protocol.IMAP) {
+                imapLimits.put(listener.name(), imapLimits(element));
+            }
         }
     }
 
@@ -79,6 +88,18 @@ final class ListenerReader {
                 ? limits(element.child("limits").get()) : ListenerLimits.defaults();
         return new ListenerConfig(name, protocol, bind, port, tls, authRequired, plainAuthWithoutTls,
                 loopbackIsSecure, tlsConfig, limits);
+    }
+
+    private ImapLimits imapLimits(XmlElement element) throws ConfigException {
+        ImapLimits d = ImapLimits.defaults();
+        long beforeLogin = context.value(element, "literalSizeBeforeLogin", ConfigValues::size)
+                .orElse((long) d.literalSizeBeforeLogin());
+        if (beforeLogin > Integer.MAX_VALUE) {
+            throw context.error(element, "literalSizeBeforeLogin", beforeLogin + " bytes is more than 2G;"
+                    + " before login a small limit such as 64K is the point");
+        }
+        int perCommand = context.integer(element, "maxLiteralsPerCommand").orElse(d.maxLiteralsPerCommand());
+        return new ImapLimits((int) beforeLogin, perCommand, d.minAuthenticatedIdle());
     }
 
     private void checkUnique(XmlElement element, ListenerConfig candidate) throws ConfigException {

@@ -24,6 +24,7 @@ import org.postline.mailbox.MailboxStore;
 import org.postline.protocols.Listener;
 import org.postline.protocols.ListenerStartException;
 import org.postline.protocols.imap.ImapContext;
+import org.postline.protocols.imap.ImapLimits;
 import org.postline.protocols.imap.ImapListener;
 import org.postline.protocols.pop3.Pop3Context;
 import org.postline.protocols.pop3.Pop3Listener;
@@ -114,7 +115,8 @@ public final class PostlineServer implements AutoCloseable {
                     mailboxes.quotaRootResolver(), mailboxes.metricFactory(), config.varDirectory());
             List<BoundListener> bound = new ArrayList<>();
             for (ListenerConfig listener : config.listeners()) {
-                Listener running = createListener(listener, smtpContext, pop3Context, imapContext);
+                Listener running = createListener(listener, smtpContext, pop3Context, imapContext,
+                        loaded.imapLimitsOf(listener.name()));
                 try {
                     running.start();
                 } catch (ListenerStartException e) {
@@ -140,11 +142,11 @@ public final class PostlineServer implements AutoCloseable {
     }
 
     private static Listener createListener(ListenerConfig listener, SmtpContext smtp, Pop3Context pop3,
-                                           ImapContext imap) {
+                                           ImapContext imap, ImapLimits imapLimits) {
         return switch (listener.protocol()) {
             case SMTP -> new SmtpListener(listener, smtp);
             case POP3 -> new Pop3Listener(listener, pop3);
-            case IMAP -> new ImapListener(listener, imap);
+            case IMAP -> new ImapListener(listener, imap, imapLimits);
         };
     }
 

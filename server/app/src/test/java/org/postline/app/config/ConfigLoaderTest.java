@@ -72,6 +72,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void imapLiteralLimitsAreRead() throws Exception {
+        LoadedConfig loaded = loader().load(write("""
+                <postline>
+                  <listeners>
+                    <imap name="imap" port="1143" literalSizeBeforeLogin="16K" maxLiteralsPerCommand="8"/>
+                    <imap name="imaps" port="1993" tls="implicit"/>
+                  </listeners>
+                </postline>
+                """));
+        assertThat(loaded.imapLimitsOf("imap").literalSizeBeforeLogin()).isEqualTo(16 * 1024);
+        assertThat(loaded.imapLimitsOf("imap").maxLiteralsPerCommand()).isEqualTo(8);
+        assertThat(loaded.imapLimitsOf("imaps")).isEqualTo(org.postline.protocols.imap.ImapLimits.defaults());
+    }
+
+    @Test
     void everySettingIsRead() throws Exception {
         ServerConfig config = load("""
                 <postline>
