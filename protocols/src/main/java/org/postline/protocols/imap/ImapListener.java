@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One IMAP port: STARTTLS offered (usually 143) or implicit TLS (usually 993), as its {@link ListenerConfig}
- * says, over the mailboxes of an {@link ImapContext}. Decoding, processing and encoding are James's
- * (protocols-imap 3.8.1); the connection handlers are James's Netty IMAP handlers
- * (james-server-protocols-imap4), bootstrapped here rather than by James's IMAPServer so that: the TLS
+ * says, over the mailboxes of an {@link ImapContext}. Decoding, processing (but for IDLE, see
+ * {@link IdleWithFlagUpdates}) and encoding are James's (protocols-imap 3.8.1); the connection handlers are
+ * James's Netty IMAP handlers (james-server-protocols-imap4), bootstrapped here rather than by James's IMAPServer so that: the TLS
  * context comes from {@link TlsContexts} without a keystore file; loopback clients may log in without TLS;
  * connections over a limit get a BYE; the idle timeout before login may be shorter than 30 minutes; a failed
  * bind leaves no threads behind; and no JMX bean is registered.
@@ -136,9 +136,11 @@ public final class ImapListener implements Listener {
             .isProvisionDefaultMailboxes(false)
             .appendLimit(literalLimit)
             .build();
-        ImapProcessor james = DefaultImapProcessorFactory.createXListSupportingProcessor(context.mailboxes(),
-            context.eventBus(), context.subscriptions(), new SpecialUseMailboxTyper(), context.quotaManager(),
-            context.quotaRootResolver(), context.metrics());
+        ImapProcessor james = IdleWithFlagUpdates.inFrontOf(
+            DefaultImapProcessorFactory.createXListSupportingProcessor(context.mailboxes(), context.eventBus(),
+                context.subscriptions(), new SpecialUseMailboxTyper(), context.quotaManager(),
+                context.quotaRootResolver(), context.metrics()),
+            context.mailboxes(), context.metrics());
         ImapProcessor processor = new FlushedBye(new DefaultMailboxProvisioner(
             new LoginThrottle(james, limits.authFailureDelay(), limits.maxAuthFailures()), context.mailboxes()));
         processor.configure(imapConfiguration);

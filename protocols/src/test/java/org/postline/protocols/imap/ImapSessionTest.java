@@ -120,6 +120,40 @@ class ImapSessionTest {
     }
 
     @Test
+    void idleHearsOfFlagChangesAndExpungesByAnotherSession() throws Exception {
+        server = fixture.server().start();
+        TestUsers.Account user = fixture.users.fresh("idleflags");
+        fixture.deliver(user.address(), message("one", "first"));
+        fixture.deliver(user.address(), message("two", "second"));
+        try (ImapClient idler = connect(); ImapClient other = connect()) {
+            idler.login(user);
+            other.login(user);
+            assertThat(idler.command("SELECT INBOX")).contains("* 2 EXISTS");
+            assertThat(other.status("SELECT INBOX")).contains(" OK ");
+            String tag = idler.nextTag();
+            idler.send(tag + " IDLE\r\n");
+            assertThat(idler.readLine()).startsWith("+");
+
+            assertThat(other.status("STORE 1 +FLAGS (\\Seen)")).contains(" OK ");
+            // A lost update would time out here (the read is bounded) rather than hang.
+            assertThat(idler.readUntil("* 1 FETCH")).last().asString().startsWith("* 1 FETCH (").contains("\\Seen");
+
+            assertThat(other.status("STORE 2 +FLAGS (\\Flagged)")).contains(" OK ");
+            assertThat(idler.readUntil("* 2 FETCH")).last().asString().contains("\\Flagged");
+
+            assertThat(other.status("STORE 1 +FLAGS.SILENT (\\Deleted)")).contains(" OK ");
+            assertThat(other.command("EXPUNGE")).contains("* 1 EXPUNGE");
+            assertThat(idler.readUntil("* 1 EXPUNGE")).last().isEqualTo("* 1 EXPUNGE");
+
+            idler.send("DONE\r\n");
+            assertThat(idler.readUntilTagged(tag)).last().asString().contains(" OK ");
+            assertThat(idler.command("FETCH 1 (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])"))
+                .anyMatch(line -> line.startsWith("* 1 FETCH (") && line.contains("\\Flagged"))
+                .anyMatch(line -> line.equals("Subject: two"));
+        }
+    }
+
+    @Test
     void sessionsOnOneMailboxSeeEachOthersFlagsAndExpunges() throws Exception {
         server = fixture.server().start();
         TestUsers.Account user = fixture.users.fresh("shared");

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,8 @@ import org.postline.app.config.ConfigLoader;
 
 /**
  * IDLE through the whole server with the shipped pipeline: mail accepted over SMTP reaches an idling IMAP
- * session as EXISTS (the delay is printed; timings are measured by benchmarks, not asserted). Raw sockets, so
+ * session as EXISTS (the delay is printed; timings are measured by benchmarks, not asserted), and one
+ * session's flag changes and expunges reach another session that idles on the same INBOX. Raw sockets, so
  * every line the idler receives is seen.
  */
 class ImapIdleFlowTest {
@@ -35,6 +37,8 @@ class ImapIdleFlowTest {
 
     /** Every wait is bounded by this, so a missing notification fails clearly instead of hanging the build. */
     private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static final Pattern SEEN_FLAGS_OF_1 = Pattern.compile("\\* 1 FETCH \\(.*FLAGS \\([^)]*\\\\Seen.*", Pattern.DOTALL);
 
     @TempDir
     Path home;
@@ -105,6 +109,50 @@ class ImapIdleFlowTest {
         assertThat(endsWith(stored, message))
                 .as("the fetched message ends with what was sent:%n%s", new String(stored, StandardCharsets.US_ASCII))
                 .isTrue();
+    }
+
+    @Test
+    void flagChangesAndExpungesOfOneSessionReachAnotherIdlingOnTheSameInbox() throws Exception {
+        Imap writer = imapAsAlice();
+        append(writer, "b1", "first");
+        append(writer, "b2", "second");
+        writer.command("b3 SELECT INBOX");
+
+        Imap idler = imapAsAlice();
+        List<String> selected = idler.command("c2 SELECT INBOX");
+        assertThat(selected).contains("* 2 EXISTS\r\n");
+        idler.send("c3 IDLE");
+        assertThat(idler.next(WAIT)).startsWith("+");
+
+        writer.command("b4 STORE 1 +FLAGS (\\Seen)");
+        String seen = idler.until(line -> line.startsWith("* 1 FETCH"), WAIT);
+        assertThat(seen).matches(SEEN_FLAGS_OF_1);
+
+        writer.command("b5 STORE 1 +FLAGS (\\Deleted)");
+        assertThat(writer.command("b6 EXPUNGE")).contains("* 1 EXPUNGE\r\n");
+        // Any EXPUNGE is read, so a wrong sequence number fails on the assertion rather than on a timeout.
+        String expunge = idler.until(line -> line.matches("\\* \\d+ EXPUNGE\\r\\n"), WAIT);
+        assertThat(expunge).isEqualTo("* 1 EXPUNGE\r\n");
+
+        idler.send("DONE");
+        assertThat(idler.untilTagged("c3", WAIT)).startsWith("c3 OK");
+        // The idler's view now holds the one remaining message, which is the second one appended.
+        idler.send("c4 FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
+        String header = idler.until(line -> line.startsWith("* 1 FETCH ("), WAIT);
+        int size = Integer.parseInt(header.substring(header.lastIndexOf('{') + 1, header.lastIndexOf('}')));
+        assertThat(new String(idler.bytes(size, WAIT), StandardCharsets.US_ASCII)).startsWith("Subject: second");
+        assertThat(idler.untilTagged("c4", WAIT)).startsWith("c4 OK");
+    }
+
+    /** APPENDs a small message with a synchronizing literal (waits for the server's continuation). */
+    private static void append(Imap session, String tag, String subject) throws IOException {
+        byte[] message = ("From: bob@remote.example\r\nTo: alice@example.org\r\nSubject: " + subject
+                + "\r\n\r\nbody of " + subject + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        session.send(tag + " APPEND INBOX {" + message.length + "}");
+        assertThat(session.until(line -> line.startsWith("+") || line.startsWith(tag + " "), WAIT)).startsWith("+");
+        session.out.write(message);
+        session.send("");
+        assertThat(session.untilTagged(tag, WAIT)).startsWith(tag + " OK");
     }
 
     private Imap imapAsAlice() throws IOException {
