@@ -35,6 +35,8 @@ import org.apache.james.protocols.netty.AllButStartTlsLineChannelHandlerFactory;
 import org.apache.james.protocols.netty.BasicChannelInboundHandler;
 import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.netty.HandlerConstants;
+import org.postline.api.config.ListenerConfig;
+import org.postline.api.config.ListenerLimits;
 import org.postline.protocols.ListenerStartException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +90,20 @@ public final class LineProtocolServer {
             if (idleTimeout.isNegative() || idleTimeout.isZero()) {
                 throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
             }
+        }
+
+        /**
+         * The settings of a configured listener: name, address and limits come from its config; the protocol
+         * gives only its STARTTLS verb and its wording of the three replies the server sends on its own.
+         */
+        public static Settings forListener(ListenerConfig config, Optional<Encryption> encryption,
+                                           String startTlsCommand, String tooManyConnectionsReply,
+                                           String idleTimeoutReply, String shutdownReply, int handlerThreads) {
+            ListenerLimits limits = config.limits();
+            return new Settings(config.name(), new InetSocketAddress(config.bindAddress(), config.port()),
+                    encryption, startTlsCommand, limits.maxLineLength(), limits.idleTimeout(),
+                    limits.maxConnections(), limits.maxConnectionsPerIp(), tooManyConnectionsReply,
+                    idleTimeoutReply, shutdownReply, handlerThreads);
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.Optional;
 import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.netty.Encryption;
 import org.postline.api.config.ListenerConfig;
-import org.postline.api.config.ListenerLimits;
 import org.postline.protocols.Listener;
 import org.postline.protocols.ListenerStartException;
 import org.postline.protocols.netty.LineProtocolServer;
@@ -45,8 +44,7 @@ public final class Pop3Listener implements Listener {
         }
         Optional<Encryption> encryption = encryption();
         Pop3Settings settings = new Pop3Settings(config, context.hostName());
-        ListenerLimits limits = config.limits();
-        Pop3SessionGuard guard = new Pop3SessionGuard(config.name(), limits.maxBadCommands());
+        Pop3SessionGuard guard = new Pop3SessionGuard(config.name(), config.limits().maxBadCommands());
         Pop3Protocol protocol;
         try {
             protocol = new Pop3Protocol(Pop3HandlerChain.build(settings, context, guard, new NoopMetricFactory()),
@@ -54,15 +52,8 @@ public final class Pop3Listener implements Listener {
         } catch (WiringException e) {
             throw new IllegalStateException("the POP3 handler chain does not wire", e);
         }
-        LineProtocolServer candidate = new LineProtocolServer(protocol, new LineProtocolServer.Settings(
-                config.name(),
-                new InetSocketAddress(config.bindAddress(), config.port()),
-                encryption,
-                "stls",
-                limits.maxLineLength(),
-                limits.idleTimeout(),
-                limits.maxConnections(),
-                limits.maxConnectionsPerIp(),
+        LineProtocolServer candidate = new LineProtocolServer(protocol, LineProtocolServer.Settings.forListener(
+                config, encryption, "stls",
                 "-ERR " + Pop3Replies.SYS_TEMP + "Too many connections; try again later",
                 "-ERR Idle timeout; closing connection",
                 "-ERR " + Pop3Replies.SYS_TEMP + "Server shutting down; closing connection",

@@ -9,7 +9,6 @@ import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.smtp.core.DataCmdHandler;
 import org.postline.api.config.ListenerConfig;
-import org.postline.api.config.ListenerLimits;
 import org.postline.protocols.Listener;
 import org.postline.protocols.ListenerStartException;
 import org.postline.protocols.netty.LineProtocolServer;
@@ -51,8 +50,7 @@ public final class SmtpListener implements Listener {
         }
         Optional<Encryption> encryption = encryption();
         SmtpSettings settings = new SmtpSettings(config, context.hostName(), relayNetworks);
-        ListenerLimits limits = config.limits();
-        SessionGuard guard = new SessionGuard(config.name(), limits.maxBadCommands());
+        SessionGuard guard = new SessionGuard(config.name(), config.limits().maxBadCommands());
         SmtpProtocol protocol;
         try {
             protocol = new SmtpProtocol(SmtpHandlerChain.build(settings, context, guard, new NoopMetricFactory()),
@@ -61,15 +59,8 @@ public final class SmtpListener implements Listener {
             throw new IllegalStateException("the SMTP handler chain does not wire", e);
         }
         String host = context.hostName();
-        LineProtocolServer candidate = new LineProtocolServer(protocol, new LineProtocolServer.Settings(
-                config.name(),
-                new InetSocketAddress(config.bindAddress(), config.port()),
-                encryption,
-                "starttls",
-                limits.maxLineLength(),
-                limits.idleTimeout(),
-                limits.maxConnections(),
-                limits.maxConnectionsPerIp(),
+        LineProtocolServer candidate = new LineProtocolServer(protocol, LineProtocolServer.Settings.forListener(
+                config, encryption, "starttls",
                 "421 4.7.0 " + host + " Too many connections; try again later",
                 "421 4.4.2 " + host + " Idle timeout; closing connection",
                 "421 4.3.2 " + host + " Service shutting down; closing connection",
