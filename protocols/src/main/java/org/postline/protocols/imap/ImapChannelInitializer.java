@@ -5,6 +5,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -37,7 +38,9 @@ import org.postline.protocols.netty.ConnectionLimiter;
  *                  on the client's address (loopback)
  * postlineResponseHold  delays responses after a failed login
  * </pre>
- * Everything runs on the connection's I/O thread, as in James's own IMAPServer.
+ * The core handler runs on a handler thread of its own for the connection (James's IMAPServer runs it on the
+ * I/O thread): processors make blocking database calls, which must not stall the other connections of that
+ * I/O thread. Framing and decoding stay on the I/O thread.
  */
 final class ImapChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -50,10 +53,12 @@ final class ImapChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     private final Wiring wiring;
     private final ChannelGroup clients;
+    private final EventExecutorGroup handlers;
 
-    ImapChannelInitializer(Wiring wiring, ChannelGroup clients) {
+    ImapChannelInitializer(Wiring wiring, ChannelGroup clients, EventExecutorGroup handlers) {
         this.wiring = wiring;
         this.clients = clients;
+        this.handlers = handlers;
     }
 
     @Override
@@ -73,7 +78,7 @@ final class ImapChannelInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast(NettyConstants.REQUEST_DECODER,
             new LiteralGuard(wiring.decoder(), wiring.inMemoryLiteralLimit(), wiring.literalLimits(), maxFrame));
         pipeline.addLast(QuietErrors.HANDLER_NAME, new QuietErrors(wiring.config().name()));
-        pipeline.addLast(NettyConstants.CORE_HANDLER, coreHandler(channel));
+        pipeline.addLast(handlers, NettyConstants.CORE_HANDLER, coreHandler(channel));
         pipeline.addLast(ResponseHold.HANDLER_NAME, new ResponseHold());
     }
 

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundInvoker;
+import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -69,6 +70,8 @@ public final class ImapListener implements Listener {
     private static final Logger LOGGER = LoggerFactory.getLogger(ImapListener.class);
     private static final AttributeKey<Boolean> SAID_GOODBYE = AttributeKey.valueOf("postline.imap.goodbye");
     private static final int BACKLOG = 250;
+    /** Threads running James's processors: mailbox calls block on the database, so not on the I/O threads. */
+    private static final int HANDLER_THREADS = 16;
     private static final Duration SWEEP_INTERVAL = Duration.ofMillis(50);
     private static final Duration QUIET_PERIOD = Duration.ofMillis(100);
 
@@ -78,6 +81,7 @@ public final class ImapListener implements Listener {
     private final ChannelGroup clients = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
     private EventLoopGroup acceptors;
     private EventLoopGroup io;
+    private EventExecutorGroup handlers;
     private Channel serverChannel;
 
     /** @throws IllegalArgumentException if the listener is not an IMAP one */
@@ -108,6 +112,7 @@ public final class ImapListener implements Listener {
         acceptors = new NioEventLoopGroup(1, new DefaultThreadFactory(name + "-accept"));
         io = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
             new DefaultThreadFactory(name + "-io"));
+        handlers = new DefaultEventLoopGroup(HANDLER_THREADS, new DefaultThreadFactory(name + "-handler"));
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(acceptors, io)
             .channel(NioServerSocketChannel.class)
@@ -115,7 +120,9 @@ public final class ImapListener implements Listener {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
-            .childHandler(new ImapChannelInitializer(wiring, clients));
+            // Reading starts once the session exists (see ResponseHold), as it is made on a handler thread.
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childHandler(new ImapChannelInitializer(wiring, clients, handlers));
         InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -278,12 +285,20 @@ public final class ImapListener implements Listener {
     }
 
     private void shutDownThreads() {
-        for (EventExecutorGroup group : new EventExecutorGroup[] {acceptors, io}) {
+        // I/O first, handlers after: a closing channel's pipeline is torn down by tasks that hop between the
+        // I/O and the handler executors, so the handlers must outlive the last I/O task.
+        stop(acceptors, io);
+        stop(handlers);
+        handlers = null;
+    }
+
+    private static void stop(EventExecutorGroup... groups) {
+        for (EventExecutorGroup group : groups) {
             if (group != null) {
                 group.shutdownGracefully(QUIET_PERIOD.toMillis(), 3000, TimeUnit.MILLISECONDS);
             }
         }
-        for (EventExecutorGroup group : new EventExecutorGroup[] {acceptors, io}) {
+        for (EventExecutorGroup group : groups) {
             if (group != null) {
                 group.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
             }

@@ -59,6 +59,9 @@ final class LiteralGuard extends ImapRequestFrameDecoder {
     /** Literals of the current command James has waited for, and the size it last said it awaits. */
     private int literalsAwaited;
     private int lastNeeded;
+    /** The buffer James is decoding and where its command starts, for {@link #disableFraming}. */
+    private ByteBuf decoding;
+    private int commandStart;
 
     /**
      * @param inMemorySizeLimit literals larger than this are spooled to a temporary file by James
@@ -73,7 +76,9 @@ final class LiteralGuard extends ImapRequestFrameDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-        if (closing) {
+        if (closing || loggingOut(ctx)) {
+            // After LOGOUT (or a BYE for bad commands) the core handler, on its own thread, writes the last
+            // responses and closes; James's decoder would close at once, losing them.
             in.skipBytes(in.readableBytes());
             return;
         }
@@ -111,7 +116,13 @@ final class LiteralGuard extends ImapRequestFrameDecoder {
             }
         }
         int decoded = out.size();
-        super.decode(ctx, in, out);
+        decoding = in;
+        commandStart = in.readerIndex();
+        try {
+            super.decode(ctx, in, out);
+        } finally {
+            decoding = null;
+        }
         if (out.size() > decoded) {
             return;
         }
@@ -172,9 +183,27 @@ final class LiteralGuard extends ImapRequestFrameDecoder {
             || session.getState() == ImapSessionState.SELECTED);
     }
 
+    private static boolean loggingOut(ChannelHandlerContext ctx) {
+        ImapSession session = ctx.channel().attr(IMAP_SESSION_ATTRIBUTE_KEY).get();
+        return session == null || session.getState() == ImapSessionState.LOGOUT;
+    }
+
     private static String remote(ChannelHandlerContext ctx) {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null
             ? address.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    /**
+     * James 3.8.1 removes the framer before rewinding to the command's start, and the removal hands the
+     * framer's unread bytes straight back to this decoder: with LITERAL+ data in the same packet, those bytes
+     * were decoded as new commands. Rewinding first makes them join the command they belong to.
+     */
+    @Override
+    public void disableFraming(ChannelHandlerContext ctx) {
+        if (decoding != null) {
+            decoding.readerIndex(commandStart);
+        }
+        super.disableFraming(ctx);
     }
 
     @Override

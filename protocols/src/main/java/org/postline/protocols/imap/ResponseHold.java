@@ -49,6 +49,9 @@ final class ResponseHold extends ChannelDuplexHandler {
             session.setAttribute(SESSION_ATTRIBUTE, this);
         }
         super.channelActive(ctx);
+        // The listener starts connections with reading off: James must have made the session before it decodes
+        // the first command, or it drops the connection.
+        ctx.channel().config().setAutoRead(true);
     }
 
     /**

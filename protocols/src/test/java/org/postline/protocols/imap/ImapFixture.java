@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.mail.Flags;
 import org.apache.james.core.Username;
+import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.exception.MailboxNotFoundException;
@@ -43,7 +44,11 @@ final class ImapFixture implements AutoCloseable {
     }
 
     ImapContext context() {
-        return new ImapContext(HOST, users, store.mailboxManager(), store.subscriptionManager(), store.eventBus(),
+        return context(store.mailboxManager());
+    }
+
+    private ImapContext context(MailboxManager mailboxes) {
+        return new ImapContext(HOST, users, mailboxes, store.subscriptionManager(), store.eventBus(),
             store.quotaManager(), store.quotaRootResolver(), store.metricFactory(), var);
     }
 
@@ -100,6 +105,13 @@ final class ImapFixture implements AutoCloseable {
         private boolean loopbackIsSecure = true;
         private ListenerLimits limits = testLimits();
         private ImapLimits imapLimits = ImapLimits.defaults();
+        private MailboxManager mailboxes = store.mailboxManager();
+
+        /** The listener's mailbox calls go through {@code slow}. */
+        Server slowStore(SlowMailboxes slow) {
+            mailboxes = slow.wrap(store.mailboxManager());
+            return this;
+        }
 
         Server tlsMode(ListenerConfig.TlsMode value) {
             tlsMode = value;
@@ -130,7 +142,7 @@ final class ImapFixture implements AutoCloseable {
         ImapListener start() throws ListenerStartException {
             ListenerConfig config = new ListenerConfig("test-imap", ListenerConfig.Protocol.IMAP, "127.0.0.1", 0,
                 tlsMode, false, plainAuthWithoutTls, loopbackIsSecure, Optional.empty(), limits);
-            ImapListener listener = new ImapListener(config, context(), imapLimits);
+            ImapListener listener = new ImapListener(config, context(mailboxes), imapLimits);
             listener.start();
             return listener;
         }

@@ -121,6 +121,25 @@ class ImapLimitsTest {
     }
 
     @Test
+    void severalNonSynchronizingLiteralsInOnePacketMakeOneCommand() throws Exception {
+        server = fixture.server().start();
+        TestUsers.Account user = fixture.users.fresh("plus");
+        try (ImapClient client = connect()) {
+            client.login(user);
+            assertThat(client.status("SELECT INBOX")).contains(" OK ");
+            client.send("a1 SEARCH SUBJECT {1+}\r\nx BODY {1+}\r\ny FROM {1+}\r\nz TO {2+}\r\nzz\r\n");
+            assertThat(client.readUntilTagged("a1")).containsExactly("* SEARCH", "a1 OK SEARCH completed.");
+            // Pipelined: two commands with literals, and one without, in one packet.
+            client.send("a2 APPEND INBOX {20+}\r\nSubject: one\r\n\r\nbody\r\n"
+                + "a3 SEARCH SUBJECT {3+}\r\none FROM {1+}\r\nz\r\na4 SEARCH SUBJECT {3+}\r\none\r\n");
+            assertThat(client.readUntilTagged("a2")).last().asString().startsWith("a2 OK");
+            assertThat(client.readUntilTagged("a3")).containsExactly("* SEARCH", "a3 OK SEARCH completed.");
+            assertThat(client.readUntilTagged("a4")).containsExactly("* SEARCH 1", "a4 OK SEARCH completed.");
+            assertThat(client.status("NOOP")).contains(" OK ");
+        }
+    }
+
+    @Test
     void everySynchronizingLiteralIsAskedFor() throws Exception {
         server = fixture.server().start();
         TestUsers.Account user = fixture.users.fresh("sync");

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,6 +60,36 @@ class ImapSessionTest {
                 " UIDPLUS", " MOVE", " NAMESPACE", " ID", " ENABLE", " CONDSTORE", " QRESYNC", " SPECIAL-USE",
                 " UNSELECT", " CHILDREN", " ESEARCH", " AUTH=PLAIN", " APPENDLIMIT=1048576");
             assertThat(lines.get(1)).contains(" OK ");
+        }
+    }
+
+    @Test
+    void aSessionWaitingOnTheStoreDoesNotStallOtherSessions() throws Exception {
+        SlowMailboxes slowStore = new SlowMailboxes();
+        server = fixture.server().slowStore(slowStore).start();
+        TestUsers.Account slow = fixture.users.fresh("slow");
+        List<ImapClient> others = new ArrayList<>();
+        CountDownLatch stuck = null;
+        try (ImapClient waiting = connect()) {
+            waiting.login(slow);
+            assertThat(waiting.status("SELECT INBOX")).contains(" OK ");
+            stuck = slowStore.slowDown();
+            waiting.send("w1 STATUS INBOX (MESSAGES)\r\n");
+            // More sessions than I/O threads: some share the waiting session's I/O thread.
+            for (int i = 0; i < 2 * Math.max(2, Runtime.getRuntime().availableProcessors()) + 1; i++) {
+                ImapClient other = connect();
+                others.add(other);
+                assertThat(other.status("NOOP")).contains(" OK ");
+            }
+            stuck.countDown();
+            assertThat(waiting.readUntilTagged("w1")).last().asString().startsWith("w1 OK");
+        } finally {
+            if (stuck != null) {
+                stuck.countDown();
+            }
+            for (ImapClient other : others) {
+                other.close();
+            }
         }
     }
 
