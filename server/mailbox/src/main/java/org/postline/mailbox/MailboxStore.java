@@ -89,7 +89,7 @@ public final class MailboxStore implements AutoCloseable {
             StoreMailboxAnnotationManager annotations = new StoreMailboxAnnotationManager(mapperFactory, rights,
                 settings.annotationsPerMailbox(), settings.annotationBytes());
             QuotaComponents quotas = QuotaComponents.disabled(sessionProvider, mapperFactory);
-            SimpleMessageSearchIndex search = new SimpleMessageSearchIndex(mapperFactory, mapperFactory,
+            SimpleMessageSearchIndex search = new SimpleMessageSearchIndex(new SearchableMessages(mapperFactory), mapperFactory,
                 new DefaultTextExtractor(), (attachment, session) -> {
                     throw new IOException("Postline stores no separate attachments");
                 });

@@ -21,6 +21,7 @@ import org.apache.james.mailbox.model.FetchGroup;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.MessageResult;
+import org.apache.james.mailbox.model.SearchQuery;
 import org.apache.james.mailbox.model.UidValidity;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postline.mailbox.jdbc.TestDatabase;
+import reactor.core.publisher.Flux;
 
 /** Appending, fetching and flagging through James's MailboxManager wired over the Derby store. */
 class MailboxStoreMessagesTest {
@@ -183,6 +185,24 @@ class MailboxStoreMessagesTest {
         assertThat(read(moved.getFullContent().getInputStream())).isEqualTo(message);
         assertThat(fixture.bodyFiles()).isEqualTo(1);
         assertThat(fixture.totalReferences()).isEqualTo(1);
+    }
+
+    @Test
+    void searchFindsTheLastWordOfABodyWithoutAFinalLineBreak() throws Exception {
+        MessageUid unterminated = inbox.appendMessage(MessageManager.AppendCommand.builder()
+            .build("Subject: a\r\n\r\nfirst line\r\nlast words"), session).getId().getUid();
+        MessageUid terminated = append("words");
+
+        assertThat(search(SearchQuery.bodyContains("words"))).containsExactly(unterminated, terminated);
+        assertThat(search(SearchQuery.mailContains("last words"))).containsExactly(unterminated);
+        assertThat(search(SearchQuery.bodyContains("wordsX"))).isEmpty();
+        // What a client fetches is unchanged.
+        assertThat(read(fetch(unterminated, FetchGroup.FULL_CONTENT).getFullContent().getInputStream()))
+            .asString(StandardCharsets.US_ASCII).endsWith("first line\r\nlast words");
+    }
+
+    private List<MessageUid> search(SearchQuery.Criterion criterion) throws Exception {
+        return Flux.from(inbox.search(SearchQuery.of(criterion), session)).collectList().block();
     }
 
     private MessageUid append(String text) throws Exception {
