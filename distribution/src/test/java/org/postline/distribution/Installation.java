@@ -29,6 +29,7 @@ final class Installation implements AutoCloseable {
     final int smtpPort;
     final int submissionPort;
     final int pop3Port;
+    final int imapPort;
     private Process server;
     private Thread reader;
     final List<String> output = new CopyOnWriteArrayList<>();
@@ -43,6 +44,7 @@ final class Installation implements AutoCloseable {
         smtpPort = freePort();
         submissionPort = freePort();
         pop3Port = freePort();
+        imapPort = freePort();
         Files.writeString(home.resolve("conf/postline.xml"), config(), StandardCharsets.UTF_8);
     }
 
@@ -58,10 +60,40 @@ final class Installation implements AutoCloseable {
                     <smtp name="smtp" port="%2$d" bind="127.0.0.1" tls="starttls" auth="optional"/>
                     <smtp name="submission" port="%3$d" bind="127.0.0.1" tls="starttls" auth="required"/>
                     <pop3 name="pop3" port="%4$d" bind="127.0.0.1" tls="starttls"/>
+                    <imap name="imap" port="%5$d" bind="127.0.0.1" tls="starttls"/>
                   </listeners>
                   <spool workers="2" maxAttempts="5" retryDelay="1s" maxQueued="10000"/>
                 </postline>
-                """.formatted(DOMAIN, smtpPort, submissionPort, pop3Port);
+                """.formatted(DOMAIN, smtpPort, submissionPort, pop3Port, imapPort);
+    }
+
+    /**
+     * Mail for other domains goes to a smart host on loopback without TLS, retried after a second, and clients
+     * on loopback may relay: the fault tests drive remote deliveries without DNS or AUTH.
+     */
+    void relayThrough(int smartHostPort) throws IOException {
+        replace("conf/mailetcontainer.xml", "<delayTime>5m, 15m, 30m, 1h, 2h, 4h</delayTime>",
+                "<delayTime>1s, 1s, 2s, 2s, 5s</delayTime>\n        <gateway>127.0.0.1:" + smartHostPort
+                        + "</gateway>\n        <gatewayTls>none</gatewayTls>");
+        replace("conf/postline.xml", "</listeners>",
+                "</listeners>\n  <relay><network>127.0.0.0/8</network></relay>");
+    }
+
+    /** Every logger at the most talkative level, so a test of the logs sees everything the server could write. */
+    void logEverything() throws IOException {
+        Path file = home.resolve("conf/logback.xml");
+        String text = Files.readString(file, StandardCharsets.UTF_8)
+                .replaceAll("level=\"[A-Z]+\"", "level=\"TRACE\"");
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    private void replace(String relative, String from, String to) throws IOException {
+        Path file = home.resolve(relative);
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        if (!text.contains(from)) {
+            throw new IllegalStateException(relative + " no longer holds " + from);
+        }
+        Files.writeString(file, text.replace(from, to), StandardCharsets.UTF_8);
     }
 
     /** Runs an admin command to its end; returns its exit code, output in {@code out}. */
@@ -125,6 +157,10 @@ final class Installation implements AutoCloseable {
         }
         reader.join(10_000); // what the process printed last is in output before anyone looks
         return server.exitValue();
+    }
+
+    boolean isAlive() {
+        return server != null && server.isAlive();
     }
 
     /** SIGKILL: no shutdown hook runs. */

@@ -29,10 +29,11 @@ import org.postline.protocols.netty.ConnectionLimiter;
  * <pre>
  * [sslHandler]  implicit TLS, or added later by STARTTLS
  * connectionLimit  total and per-address caps, with a BYE
- * timeoutHandler   idle timeout, shorter before login
  * framer           lines up to maxLineLength; refuses commands pipelined after STARTTLS
  * chunkWriteHandler
  * requestDecoder   James's decoder plus literal limits (CVE-2024-37358)
+ * timeoutHandler   idle timeout, shorter before login; only whole commands reset it, so a client that
+ *                  trickles bytes (slowloris) without finishing one is logged out all the same
  * postlineQuietErrors  everyday errors (long lines, STARTTLS injection, resets) without stack traces
  * coreHandler      James's session and processors; one per connection, so the login policy can depend
  *                  on the client's address (loopback)
@@ -69,14 +70,14 @@ final class ImapChannelInitializer extends ChannelInitializer<SocketChannel> {
             .filter(encryption -> encryption.supportsEncryption() && !encryption.isStartTLS())
             .ifPresent(implicit -> pipeline.addLast(NettyConstants.SSL_HANDLER, implicit.sslHandler()));
         pipeline.addLast(HandlerConstants.CONNECTION_LIMIT_HANDLER, wiring.limiter());
-        pipeline.addLast(NettyConstants.TIMEOUT_HANDLER,
-            new SessionIdleTimeout(wiring.idleBeforeLogin(), wiring.idleAfterLogin()));
         // James's frame limits exclude the line ending; ours include CRLF.
         int maxFrame = wiring.config().limits().maxLineLength() - 2;
         pipeline.addLast(NettyConstants.FRAMER, new SwitchableLineBasedFrameDecoderFactory(maxFrame).create(pipeline));
         pipeline.addLast(NettyConstants.CHUNK_WRITE_HANDLER, new ChunkedWriteHandler());
         pipeline.addLast(NettyConstants.REQUEST_DECODER,
             new LiteralGuard(wiring.decoder(), wiring.inMemoryLiteralLimit(), wiring.literalLimits(), maxFrame));
+        pipeline.addLast(NettyConstants.TIMEOUT_HANDLER,
+            new SessionIdleTimeout(wiring.idleBeforeLogin(), wiring.idleAfterLogin()));
         pipeline.addLast(QuietErrors.HANDLER_NAME, new QuietErrors(wiring.config().name()));
         pipeline.addLast(handlers, NettyConstants.CORE_HANDLER, coreHandler(channel));
         pipeline.addLast(ResponseHold.HANDLER_NAME, new ResponseHold());

@@ -14,7 +14,7 @@ import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imapserver.netty.NettyConstants;
 
 /**
- * Closes a connection whose client has sent nothing for too long: {@code beforeLogin} while it is not
+ * Closes a connection whose client has sent no whole command for too long: {@code beforeLogin} while it is not
  * authenticated, {@code afterLogin} once it is (an idling client is silent for up to 29 minutes). Idleness is
  * checked every {@code min(beforeLogin, afterLogin)}; the client is told with a BYE first.
  */

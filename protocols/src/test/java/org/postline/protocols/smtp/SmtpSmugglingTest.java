@@ -43,6 +43,9 @@ class SmtpSmugglingTest {
                 Arguments.of("<LF>.<LF>", "Subject: a\r\n\r\nfirst\n.\n" + SMUGGLED),
                 Arguments.of("<CR>.<CR><LF>", "Subject: a\r\n\r\nfirst\r.\r\n" + SMUGGLED),
                 Arguments.of("<CR><LF>.<CR>", "Subject: a\r\n\r\nfirst\r\n.\r" + SMUGGLED),
+                Arguments.of("<CR>.<CR>", "Subject: a\r\n\r\nfirst\r.\r" + SMUGGLED),
+                Arguments.of("<LF>.<CR>", "Subject: a\r\n\r\nfirst\n.\r" + SMUGGLED),
+                Arguments.of("<CR><CR><LF>.<CR><CR><LF>", "Subject: a\r\n\r\nfirst\r\r\n.\r\r\n" + SMUGGLED),
                 Arguments.of("bare LF in a header", "Subject: a\nX-Other: b\r\n\r\nbody\r\n.\r\n"),
                 Arguments.of("bare CR in the body", "Subject: a\r\n\r\nbo\rdy\r\n.\r\n"),
                 Arguments.of(".x<LF> as a would-be terminator", "Subject: a\r\n\r\nbody\r\n.x\n" + SMUGGLED));
