@@ -13,7 +13,7 @@ import java.util.Optional;
 public final class ClassResolver {
 
     public enum Kind {
-        MAILET("mailet", List.of("org.postline.mailets.", "org.postline.container.mailets.",
+        MAILET("mailet", List.of("org.postline.mailets.", "org.postline.mailets.mime.", "org.postline.container.mailets.",
                 "org.apache.james.transport.mailets.")),
         MATCHER("matcher", List.of("org.postline.matchers.", "org.postline.container.matchers.",
                 "org.apache.james.transport.matchers."));

@@ -15,6 +15,7 @@ import javax.mail.internet.MimeBodyPart;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 import javax.mail.util.ByteArrayDataSource;
+import org.postline.mailets.mime.SevenBitConverter;
 
 /**
  * A delivery status notification (RFC 3464): multipart/report with a text for people, a

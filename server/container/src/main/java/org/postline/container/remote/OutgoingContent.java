@@ -1,7 +1,8 @@
 package org.postline.container.remote;
 
-import java.io.IOException;
-import javax.mail.MessagingException;
+import org.postline.mailets.mime.MalformedMimeException;
+import org.postline.mailets.mime.MimeLimits;
+import org.postline.mailets.mime.SevenBitConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +34,8 @@ final class OutgoingContent {
     synchronized byte[] sevenBit() {
         if (sevenBit == null) {
             try {
-                sevenBit = SevenBitConverter.convert(raw);
-            } catch (MessagingException | IOException | RuntimeException e) {
+                sevenBit = new SevenBitConverter(MimeLimits.DEFAULTS).convert(raw);
+            } catch (MalformedMimeException | RuntimeException e) {
                 LOG.warn("mail {}: its 8-bit content cannot be converted to 7-bit ({}); sent as it is", name,
                         e.toString());
                 sevenBit = raw;

@@ -1,4 +1,4 @@
-package org.postline.container.remote;
+package org.postline.mailets.mime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** 8-bit parts become quoted-printable or base64; everything else stays as it was. */
 class SevenBitConverterTest {
+
+    private static final SevenBitConverter CONVERTER = new SevenBitConverter(MimeLimits.DEFAULTS);
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
@@ -23,14 +25,14 @@ class SevenBitConverterTest {
     void aSevenBitMessageIsLeftAlone() throws Exception {
         byte[] message = bytes("Subject: x\r\nMessage-ID: <a@b>\r\n\r\nplain ascii\r\n");
         assertThat(SevenBitConverter.has8Bit(message)).isFalse();
-        assertThat(SevenBitConverter.convert(message)).isSameAs(message);
+        assertThat(CONVERTER.convert(message)).isSameAs(message);
     }
 
     @Test
     void aSinglePartWithUndeclared8BitTextBecomesQuotedPrintable() throws Exception {
         byte[] message = bytes("Subject: x\r\nMessage-ID: <single@b>\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: text/plain; charset=ISO-8859-1\r\n\r\ncaf\u00e9 cr\u00e8me\r\n");
-        byte[] converted = SevenBitConverter.convert(message);
+        byte[] converted = CONVERTER.convert(message);
         assertThat(SevenBitConverter.has8Bit(converted)).isFalse();
         MimeMessage parsed = parse(converted);
         assertThat(parsed.getMessageID()).isEqualTo("<single@b>");
@@ -46,9 +48,9 @@ class SevenBitConverterTest {
                 + "--o\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
                 + "Subject: inner\r\nMessage-ID: <inner@b>\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
-                + "\u00c3\u00a9t\u00c3\u00a9\r\n"
+                + "L'\u00c3\u00a9t\u00c3\u00a9 est chaud cette ann\u00c3\u00a9e\r\n"
                 + "--o--\r\n");
-        byte[] converted = SevenBitConverter.convert(message);
+        byte[] converted = CONVERTER.convert(message);
         assertThat(SevenBitConverter.has8Bit(converted)).isFalse();
         MimeMessage outer = parse(converted);
         assertThat(outer.getMessageID()).isEqualTo("<outer@b>");
@@ -59,6 +61,6 @@ class SevenBitConverterTest {
         MimeMessage inner = parse(parts.getBodyPart(1).getInputStream().readAllBytes());
         assertThat(inner.getMessageID()).isEqualTo("<inner@b>");
         assertThat(inner.getEncoding()).isEqualTo("quoted-printable");
-        assertThat(new String(inner.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("été");
+        assertThat(new String(inner.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("L'été est chaud cette année");
     }
 }
