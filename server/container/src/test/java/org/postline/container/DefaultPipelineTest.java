@@ -104,8 +104,16 @@ class DefaultPipelineTest {
     @Test
     void localMailLosesOnlyItsBccHeader() throws Exception {
         process("carol@example.net", Optional.empty(), Map.of(), TestEnv.MESSAGE, "alice@example.org");
+        // inbound mail is checked: the test environment's DNS server is a closed port, hence temperror
         assertThat(inbox("alice@example.org")).containsExactly("Return-Path: <carol@example.net>\r\n"
-                + "Delivered-To: alice@example.org\r\n" + TestEnv.MESSAGE.replace("Bcc: secret@example.org\r\n", ""));
+                + "Delivered-To: alice@example.org\r\n"
+                + "Authentication-Results: mail.example.org;\r\n"
+                + "\tspf=temperror smtp.mailfrom=carol@example.net;\r\n"
+                + "\tdkim=none (no signatures)\r\n"
+                + "Received-SPF: temperror (mail.example.org: DNS lookup for example.net failed for now)\r\n"
+                + "\tclient-ip=192.0.2.10; envelope-from=\"carol@example.net\"; helo=client.example.net;\r\n"
+                + "\treceiver=mail.example.org; identity=mailfrom;\r\n"
+                + TestEnv.MESSAGE.replace("Bcc: secret@example.org\r\n", ""));
         assertThat(env.spool.all()).isEmpty();
     }
 
@@ -133,6 +141,9 @@ class DefaultPipelineTest {
         process("alice@example.org", Optional.of("alice@example.org"), Map.of(), TestEnv.MESSAGE, "dave@example.com");
         assertThat(outgoing()).extracting(SpooledMail::envelope).singleElement().satisfies(e ->
                 assertThat(e.recipients()).containsExactly("dave@example.com"));
+        // outbound mail is not checked for sender authenticity, and is not signed without a key configured
+        assertThat(new String(env.queues.fake("outgoing").content(outgoing().get(0).id()), StandardCharsets.US_ASCII))
+                .doesNotContain("Authentication-Results", "Received-SPF", "DKIM-Signature");
     }
 
     @Test

@@ -22,13 +22,15 @@ import org.xbill.DNS.Type;
 
 /**
  * A tiny authoritative DNS server on 127.0.0.1 (UDP) answering from a table that tests may change: NXDOMAIN
- * for unknown names, SERVFAIL for names marked failing, CNAMEs followed within the table.
+ * for unknown names, SERVFAIL for names marked failing, silence for names marked ignored, CNAMEs followed
+ * within the table.
  */
 public final class FakeDnsServer implements AutoCloseable {
 
     private final DatagramSocket socket;
     private final Map<Name, List<Record>> zone = new ConcurrentHashMap<>();
     private final Set<Name> failing = ConcurrentHashMap.newKeySet();
+    private final Set<Name> silent = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     public final AtomicInteger queries = new AtomicInteger();
 
@@ -52,6 +54,12 @@ public final class FakeDnsServer implements AutoCloseable {
 
     public void recover(Name name) {
         failing.remove(name);
+        silent.remove(name);
+    }
+
+    /** Never answers queries for the name (the client times out) until {@link #recover} is called. */
+    public void ignore(Name name) {
+        silent.add(name);
     }
 
     public InetSocketAddress address() {
@@ -66,6 +74,9 @@ public final class FakeDnsServer implements AutoCloseable {
                 socket.receive(packet);
                 queries.incrementAndGet();
                 Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+                if (silent.contains(query.getQuestion().getName())) {
+                    continue;
+                }
                 byte[] answer = answer(query).toWire(512);
                 socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
             } catch (IOException e) {
