@@ -28,6 +28,7 @@ import org.apache.james.mailbox.store.quota.QuotaComponents;
 import org.apache.james.mailbox.store.search.SimpleMessageSearchIndex;
 import org.apache.james.metrics.api.MetricFactory;
 import org.postline.api.StoreException;
+import org.postline.api.config.BodyStorage;
 import org.postline.api.directory.Users;
 import org.postline.mailbox.jdbc.JdbcMailboxSessionMapperFactory;
 import org.postline.mailbox.jdbc.MailboxSchema;
@@ -66,6 +67,14 @@ public final class MailboxStore implements AutoCloseable {
         return open(dataSource, blobDirectory, users, Clock.systemUTC());
     }
 
+    /**
+     * As {@link #open(DataSource, Path, Users)} with bodies as files under {@code blobDirectory} or in the
+     * database ({@link BodyStorage#DATABASE}, for nodes sharing it).
+     */
+    public static MailboxStore open(DataSource dataSource, Path blobDirectory, BodyStorage bodies, Users users) {
+        return open(dataSource, blobDirectory, users, Clock.systemUTC(), StoreSettings.DEFAULTS.withBodies(bodies));
+    }
+
     /** As {@link #open(DataSource, Path, Users)} with a given clock (tests). */
     public static MailboxStore open(DataSource dataSource, Path blobDirectory, Users users, Clock clock) {
         return open(dataSource, blobDirectory, users, clock, StoreSettings.DEFAULTS);
@@ -76,8 +85,8 @@ public final class MailboxStore implements AutoCloseable {
         try {
             MailboxSchema.migrate(dataSource);
             MessageId.Factory messageIds = new PostlineMessageId.Factory();
-            JdbcMailboxSessionMapperFactory mapperFactory =
-                new JdbcMailboxSessionMapperFactory(dataSource, blobDirectory, messageIds, clock);
+            JdbcMailboxSessionMapperFactory mapperFactory = new JdbcMailboxSessionMapperFactory(dataSource,
+                blobDirectory, settings.bodies(), messageIds, clock);
             mapperFactory.collectUnreferencedBodies();
 
             MetricFactory metrics = new NoopMetricFactory();

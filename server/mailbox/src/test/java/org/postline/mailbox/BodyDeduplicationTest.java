@@ -26,11 +26,11 @@ class BodyDeduplicationTest {
     private static final int RECIPIENTS = 100;
     private static final String BODY = "The same body for everyone.\r\n".repeat(200);
 
-    private static TestDatabase database;
+    static TestDatabase database;
     private StoreFixture fixture;
 
     @BeforeAll
-    static void openDatabase() throws Exception {
+    static void openDatabase() throws Exception { // a PostgreSQL twin replaces it
         database = TestDatabase.create();
     }
 
@@ -60,7 +60,7 @@ class BodyDeduplicationTest {
             fixture.inbox(session).appendMessage(MessageManager.AppendCommand.builder()
                 .build(message.getBytes(StandardCharsets.US_ASCII)), session);
         }
-        assertThat(fixture.bodyFiles()).isEqualTo(1);
+        assertThat(fixture.storedBodies()).isEqualTo(1);
         assertThat(fixture.blobRows()).isEqualTo(1);
         assertThat(fixture.totalReferences()).isEqualTo(RECIPIENTS);
 
@@ -73,14 +73,14 @@ class BodyDeduplicationTest {
                 fixture.store.mailboxManager().deleteMailbox(MailboxPath.inbox(session), session);
             }
         }
-        assertThat(fixture.bodyFiles()).isEqualTo(1);
+        assertThat(fixture.storedBodies()).isEqualTo(1);
         assertThat(fixture.totalReferences()).isEqualTo(1);
         String stillThere = new String(fixture.inbox(last).getMessages(MessageRange.all(), FetchGroup.FULL_CONTENT, last)
             .next().getBody().getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         assertThat(stillThere).isEqualTo(BODY);
 
         expungeAll(last);
-        assertThat(fixture.bodyFiles()).isZero();
+        assertThat(fixture.storedBodies()).isZero();
         assertThat(fixture.blobRows()).isZero();
     }
 
@@ -94,12 +94,12 @@ class BodyDeduplicationTest {
 
         fixture.store.mailboxManager().copyMessages(MessageRange.all(), MailboxPath.inbox(session), archive, session);
 
-        assertThat(fixture.bodyFiles()).isEqualTo(1);
+        assertThat(fixture.storedBodies()).isEqualTo(1);
         assertThat(fixture.totalReferences()).isEqualTo(2);
         expungeAll(session);
-        assertThat(fixture.bodyFiles()).isEqualTo(1);
+        assertThat(fixture.storedBodies()).isEqualTo(1);
         fixture.store.mailboxManager().deleteMailbox(archive, session);
-        assertThat(fixture.bodyFiles()).isZero();
+        assertThat(fixture.storedBodies()).isZero();
     }
 
     private void expungeAll(MailboxSession session) throws Exception {

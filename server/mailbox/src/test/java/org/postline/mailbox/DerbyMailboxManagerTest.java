@@ -12,11 +12,11 @@ import org.postline.mailbox.jdbc.TestDatabase;
 /** James's MailboxManager contract against the manager MailboxStore wires over Derby. */
 class DerbyMailboxManagerTest extends MailboxManagerTest<MailboxManager> {
 
-    private static TestDatabase database;
+    static TestDatabase database;
     private StoreFixture fixture;
 
     @BeforeAll
-    static void openDatabase() throws Exception {
+    static void openDatabase() throws Exception { // a PostgreSQL twin replaces it
         database = TestDatabase.create();
     }
 

@@ -45,13 +45,13 @@ class MailboxStoreMessagesTest {
         new byte[] {(byte) 0xE9, (byte) 0xFF, 0x00, '\r', '\n'},
         "trailing line without CRLF".getBytes(StandardCharsets.US_ASCII));
 
-    private static TestDatabase database;
+    static TestDatabase database;
     private StoreFixture fixture;
     private MailboxSession session;
     private MessageManager inbox;
 
     @BeforeAll
-    static void openDatabase() throws Exception {
+    static void openDatabase() throws Exception { // a PostgreSQL twin replaces it
         database = TestDatabase.create();
     }
 
@@ -183,7 +183,7 @@ class MailboxStoreMessagesTest {
         MessageManager archived = fixture.store.mailboxManager().getMailbox(archive, session);
         MessageResult moved = archived.getMessages(MessageRange.all(), FetchGroup.FULL_CONTENT, session).next();
         assertThat(read(moved.getFullContent().getInputStream())).isEqualTo(message);
-        assertThat(fixture.bodyFiles()).isEqualTo(1);
+        assertThat(fixture.storedBodies()).isEqualTo(1);
         assertThat(fixture.totalReferences()).isEqualTo(1);
     }
 

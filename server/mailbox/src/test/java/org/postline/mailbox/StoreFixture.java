@@ -15,6 +15,7 @@ import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MailboxPath;
+import org.postline.api.config.BodyStorage;
 import org.postline.mailbox.jdbc.TestDatabase;
 
 import reactor.core.publisher.Mono;
@@ -46,7 +47,8 @@ final class StoreFixture implements AutoCloseable {
         if (store != null) {
             store.close();
         }
-        store = MailboxStore.open(database.dataSource(), database.blobDirectory(), users, Clock.systemUTC(), settings);
+        store = MailboxStore.open(database.dataSource(), database.blobDirectory(), users, Clock.systemUTC(),
+            settings.withBodies(database.bodies()));
     }
 
     MailboxSession session(String user) {
@@ -61,8 +63,11 @@ final class StoreFixture implements AutoCloseable {
         return store.mailboxManager().getMailbox(inbox, session);
     }
 
-    /** Body files in the blob directory (the temporary-file folder excluded). */
-    long bodyFiles() throws IOException {
+    /** Stored bodies: files in the blob directory (the temporary-file folder excluded), or contents in the database. */
+    long storedBodies() throws IOException, SQLException {
+        if (database.bodies() == BodyStorage.DATABASE) {
+            return count("SELECT COUNT(*) FROM mbx_blob WHERE content IS NOT NULL");
+        }
         Path root = database.blobDirectory();
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile)

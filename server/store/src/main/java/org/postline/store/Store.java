@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.postline.api.StoreException;
+import org.postline.api.config.BodyStorage;
 import org.postline.api.config.StorageConfig;
 import org.postline.api.directory.Domains;
 import org.postline.api.directory.RecipientRewrites;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Postline's state: a pooled database (embedded Derby unless the URL says otherwise) with its schema brought up
- * to date at open, and message contents as files. {@link #close()} shuts an embedded Derby database down, so a
+ * to date at open, and message contents as files or database rows ({@link StorageConfig#bodies()}). {@link #close()} shuts an embedded Derby database down, so a
  * store can be opened again in the same JVM.
  */
 public final class Store implements AutoCloseable {
@@ -58,7 +59,9 @@ public final class Store implements AutoCloseable {
         this.config = config;
         this.dataSource = dataSource;
         Jdbc jdbc = new Jdbc(dataSource);
-        BlobStore blobs = new BlobStore(config.blobDirectory());
+        BlobStore blobs = config.bodies() == BodyStorage.DATABASE
+                ? new BlobStore(config.blobDirectory(), jdbc, clock)
+                : new BlobStore(config.blobDirectory());
         MailIds ids = new MailIds(clock);
         this.domains = new JdbcDomains(jdbc);
         this.users = new JdbcUsers(jdbc, defaultDomain);
@@ -94,7 +97,8 @@ public final class Store implements AutoCloseable {
         try {
             Migrations.migrate(dataSource, vendor);
             Store store = new Store(config, dataSource, defaultDomain, clock);
-            LOG.info("Store open: database {}, blobs in {}", withoutAttributes(config.jdbcUrl()), config.blobDirectory());
+            LOG.info("Store open: database {}, message bodies in {}", withoutAttributes(config.jdbcUrl()),
+                    config.bodies() == BodyStorage.DATABASE ? "the database" : config.blobDirectory());
             return store;
         } catch (RuntimeException e) {
             dataSource.close();

@@ -1,4 +1,4 @@
--- PostgreSQL twin of the Derby migration (untested). Local domains, users and recipient rewrite rules.
+-- PostgreSQL twin of the Derby migration. Local domains, users and recipient rewrite rules.
 CREATE TABLE domains (
     name VARCHAR(253) NOT NULL PRIMARY KEY
 );

@@ -1,4 +1,4 @@
--- PostgreSQL twin of the Derby migration (TEXT for CLOB; untested). The spool and the mail repositories.
+-- PostgreSQL twin of the Derby migration (TEXT for CLOB). The spool and the mail repositories.
 -- Content lives in the blob store under the row's id; the envelope is a text document (EnvelopeCodec).
 -- Times are epoch milliseconds.
 CREATE TABLE spool (

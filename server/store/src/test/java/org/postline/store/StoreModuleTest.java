@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postline.api.config.StorageConfig;
 import org.postline.api.directory.Domains;
 import org.postline.api.directory.RecipientRewrites;
 import org.postline.api.directory.Users;
@@ -20,9 +21,14 @@ class StoreModuleTest {
     @TempDir
     Path dir;
 
+    /** Derby here; the PostgreSQL twin of this test overrides it. */
+    StorageConfig config(Path directory) {
+        return StoreFixture.config(directory);
+    }
+
     @Test
     void bindsTheStoreInterfacesToTheOpenStore() {
-        try (Store store = Store.open(StoreFixture.config(dir), "example.org")) {
+        try (Store store = Store.open(config(dir), "example.org")) {
             Injector injector = Guice.createInjector(new StoreModule(store));
             assertThat(injector.getInstance(Store.class)).isSameAs(store);
             assertThat(injector.getInstance(Domains.class)).isSameAs(store.domains());

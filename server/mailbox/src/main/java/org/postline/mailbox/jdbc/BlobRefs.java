@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reference counts of body files, kept in {@code mbx_blob} inside the caller's transaction.
+ * Reference counts of bodies, kept in {@code mbx_blob} inside the caller's transaction.
  * <p>Rules that keep a referenced file from ever going missing:
  * <ul>
  * <li>whoever holds the row lock after raising a count makes sure the file exists before committing;</li>
@@ -30,17 +30,17 @@ final class BlobRefs {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(BlobRefs.class);
 
-    private final BlobFiles files;
+    private final BodyStore bodies;
 
-    BlobRefs(BlobFiles files) {
-        this.files = files;
+    BlobRefs(BodyStore bodies) {
+        this.bodies = bodies;
     }
 
-    BlobFiles files() {
-        return files;
+    BodyStore bodies() {
+        return bodies;
     }
 
-    /** Adds one reference to this content, storing the file (durably) if it is not there yet. */
+    /** Adds one reference to this content, storing it (durably) if it is not there yet. */
     void acquire(Connection connection, BlobFiles.Digest digest, BlobFiles.Source source) throws SQLException, MailboxException {
         if (!increment(connection, digest.hash())) {
             try {
@@ -52,19 +52,15 @@ final class BlobRefs {
                 }
                 throw e;
             }
-        }
-        if (!files.exists(digest.hash())) {
-            try {
-                files.write(digest, source);
-            } catch (IOException e) {
-                throw new MailboxException("Could not store message body", e);
-            }
+            bodies.store(connection, digest, source);
+        } else if (!bodies.has(connection, digest.hash())) {
+            bodies.store(connection, digest, source);
         }
     }
 
     /** Adds one reference to a body some stored message already refers to (a copy). */
     void acquireExisting(Connection connection, String hash) throws SQLException, MailboxException {
-        if (!increment(connection, hash) || !files.exists(hash)) {
+        if (!increment(connection, hash) || !bodies.has(connection, hash)) {
             throw new MailboxException("Message body " + hash + " vanished while being copied");
         }
     }
@@ -97,7 +93,7 @@ final class BlobRefs {
                 database.execute(connection -> {
                     if (Database.update(connection, "DELETE FROM mbx_blob WHERE hash = ? AND refcount <= 0", hash) > 0) {
                         try {
-                            files.delete(hash);
+                            bodies.removed(hash);
                         } catch (IOException e) {
                             throw new MailboxException("Could not delete body file " + hash, e);
                         }

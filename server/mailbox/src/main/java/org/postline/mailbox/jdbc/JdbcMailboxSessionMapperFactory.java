@@ -3,7 +3,6 @@ package org.postline.mailbox.jdbc;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -18,15 +17,13 @@ import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.apache.james.mailbox.store.mail.ModSeqProvider;
 import org.apache.james.mailbox.store.mail.UidProvider;
 import org.apache.james.mailbox.store.user.SubscriptionMapper;
+import org.postline.api.config.BodyStorage;
 
 /**
  * Hands James the JDBC mappers. They hold no per-session state (every call is its own transaction),
  * so one instance of each serves all sessions.
  */
 public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperFactory {
-
-    // Older than any write in progress, even of a huge message on a slow disk.
-    private static final Duration STALE_TEMPORARY_FILE_AGE = Duration.ofHours(1);
 
     private final Database database;
     private final BlobRefs blobs;
@@ -40,8 +37,16 @@ public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperF
     /** The schema must already be migrated ({@link MailboxSchema#migrate}). */
     public JdbcMailboxSessionMapperFactory(DataSource dataSource, Path blobDirectory, MessageId.Factory messageIds,
                                            Clock clock) throws IOException {
+        this(dataSource, blobDirectory, BodyStorage.FILES, messageIds, clock);
+    }
+
+    /** With bodies as files under {@code blobDirectory} or in the database. */
+    public JdbcMailboxSessionMapperFactory(DataSource dataSource, Path blobDirectory, BodyStorage bodies,
+                                           MessageId.Factory messageIds, Clock clock) throws IOException {
         this.database = new Database(dataSource);
-        this.blobs = new BlobRefs(new BlobFiles(blobDirectory));
+        this.blobs = new BlobRefs(bodies == BodyStorage.DATABASE
+            ? new DatabaseBodies(database)
+            : new FileBodies(new BlobFiles(blobDirectory)));
         this.sequences = new MailboxSequences(database);
         MessageTable table = new MessageTable(database, blobs, messageIds);
         this.mailboxMapper = new JdbcMailboxMapper(database, blobs);
@@ -58,7 +63,7 @@ public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperF
     public void collectUnreferencedBodies() throws MailboxException {
         blobs.collectAllUnreferenced(database);
         try {
-            blobs.files().deleteStaleTemporaryFiles(STALE_TEMPORARY_FILE_AGE);
+            blobs.bodies().cleanUp();
         } catch (IOException e) {
             throw new MailboxException("Cannot clean the blob directory's temporary files", e);
         }

@@ -265,7 +265,7 @@ final class MessageTable {
         MessageId messageId = messageIds.fromString(row.messageId);
         ThreadId threadId = ThreadId.fromBaseMessageId(messageIds.fromString(row.threadId));
         StoredMessage message = StoredMessage.create(messageId, threadId, new Date(row.internalDate), row.fullSize,
-            row.bodyStart, header, row.bodyHash, blobs.files(), flags,
+            row.bodyStart, header, row.bodyHash, blobs.bodies(), flags,
             new Properties(PropertiesCodec.decode(row.properties), row.textLines), new JdbcMailboxId(row.mailboxId),
             Optional.ofNullable(row.saveDate).map(Date::new));
         message.setUid(MessageUid.of(row.uid));

@@ -39,7 +39,7 @@ final class StoredMessage extends SimpleMailboxMessage {
     }
 
     static StoredMessage create(MessageId messageId, ThreadId threadId, Date internalDate, long size, int bodyStart,
-                                HeaderSource header, String bodyHash, BlobFiles files, Flags flags,
+                                HeaderSource header, String bodyHash, BodyStore files, Flags flags,
                                 Properties properties, MailboxId mailboxId, Optional<Date> saveDate) {
         StoredContent content = new StoredContent(header, bodyHash, size, files);
         return new StoredMessage(messageId, threadId, internalDate, size, bodyStart, content, flags, properties,
@@ -68,10 +68,10 @@ final class StoredMessage extends SimpleMailboxMessage {
         private final HeaderSource headerSource;
         private final String bodyHash;
         private final long size;
-        private final BlobFiles files;
+        private final BodyStore files;
         private volatile byte[] header;
 
-        StoredContent(HeaderSource headerSource, String bodyHash, long size, BlobFiles files) {
+        StoredContent(HeaderSource headerSource, String bodyHash, long size, BodyStore files) {
             this.headerSource = headerSource;
             this.bodyHash = bodyHash;
             this.size = size;

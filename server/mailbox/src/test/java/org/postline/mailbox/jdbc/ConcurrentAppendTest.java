@@ -41,10 +41,10 @@ class ConcurrentAppendTest {
     private static final int THREADS = 4;
     private static final int APPENDS_PER_THREAD = 25;
 
-    private static TestDatabase database;
+    static TestDatabase database;
 
     @BeforeAll
-    static void openDatabase() throws Exception {
+    static void openDatabase() throws Exception { // a PostgreSQL twin replaces it
         database = TestDatabase.create();
     }
 

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 /** James's AnnotationMapper contract against Derby. */
 class DerbyAnnotationMapperTest extends AnnotationMapperTest {
 
-    private static TestDatabase database;
+    static TestDatabase database;
     private JdbcMapperProvider provider;
 
     @BeforeAll
-    static void openDatabase() throws Exception {
+    static void openDatabase() throws Exception { // a PostgreSQL twin replaces it
         database = TestDatabase.create();
     }
 

@@ -11,11 +11,11 @@ import java.time.Clock;
 /** James's MailboxMapper contract against Derby. */
 class DerbyMailboxMapperTest extends MailboxMapperTest {
 
-    private static TestDatabase database;
+    static TestDatabase database;
     private JdbcMapperProvider provider;
 
     @BeforeAll
-    static void openDatabase() throws Exception {
+    static void openDatabase() throws Exception { // a PostgreSQL twin replaces it
         database = TestDatabase.create();
     }
 

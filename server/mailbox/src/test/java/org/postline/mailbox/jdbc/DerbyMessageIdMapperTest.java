@@ -11,11 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 /** James's MessageIdMapper contract against Derby. */
 class DerbyMessageIdMapperTest extends MessageIdMapperTest {
 
-    private static TestDatabase database;
+    static TestDatabase database;
     private final UpdatableTickingClock clock = new UpdatableTickingClock(Instant.parse("2024-01-01T00:00:00Z"));
 
     @BeforeAll
-    static void openDatabase() throws Exception {
+    static void openDatabase() throws Exception { // a PostgreSQL twin replaces it
         database = TestDatabase.create();
     }
 

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.BeforeAll;
 /** James's message MOVE contract against Derby. */
 class DerbyMessageMoveTest extends MessageMoveTest {
 
-    private static TestDatabase database;
+    static TestDatabase database;
 
     @BeforeAll
-    static void openDatabase() throws Exception {
+    static void openDatabase() throws Exception { // a PostgreSQL twin replaces it
         database = TestDatabase.create();
     }
 

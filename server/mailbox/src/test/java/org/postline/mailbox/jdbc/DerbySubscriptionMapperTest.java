@@ -10,10 +10,10 @@ import org.junit.jupiter.api.BeforeAll;
 /** James's SubscriptionMapper contract against Derby. */
 class DerbySubscriptionMapperTest extends SubscriptionMapperTest {
 
-    private static TestDatabase database;
+    static TestDatabase database;
 
     @BeforeAll
-    static void openDatabase() throws Exception {
+    static void openDatabase() throws Exception { // a PostgreSQL twin replaces it
         database = TestDatabase.create();
     }
 

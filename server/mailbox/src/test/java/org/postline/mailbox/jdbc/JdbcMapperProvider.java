@@ -34,7 +34,7 @@ public final class JdbcMapperProvider implements MapperProvider {
         try {
             database.reset();
             this.factory = new JdbcMailboxSessionMapperFactory(database.dataSource(), database.blobDirectory(),
-                messageIds, clock);
+                database.bodies(), messageIds, clock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {

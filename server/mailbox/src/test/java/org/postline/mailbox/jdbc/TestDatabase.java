@@ -10,13 +10,19 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
+import java.util.Optional;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.postline.api.config.BodyStorage;
+import org.postline.testing.PostgresCluster;
+import org.postline.testing.TestDatabaseUrl;
 
 /**
- * A fresh embedded Derby database with the mailbox schema, in a temporary directory, plus a blob directory.
+ * A fresh embedded Derby database (or one on the test PostgreSQL cluster) with the mailbox schema, plus a blob
+ * directory in a temporary directory.
  * {@link #reset()} empties it between tests; {@link #close()} shuts Derby's database down and deletes all.
  */
 public final class TestDatabase implements AutoCloseable {
@@ -26,13 +32,16 @@ public final class TestDatabase implements AutoCloseable {
 
     private final Path directory;
     private final String url;
+    private final BodyStorage bodies;
     private final HikariDataSource dataSource;
 
-    private TestDatabase(Path directory) {
+    private TestDatabase(Path directory, String url, Optional<String> user, BodyStorage bodies) {
         this.directory = directory;
-        this.url = "jdbc:derby:" + directory.resolve("db");
+        this.url = url;
+        this.bodies = bodies;
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url + ";create=true");
+        config.setJdbcUrl(isDerby() ? url + ";create=true" : url);
+        user.ifPresent(config::setUsername);
         config.setMaximumPoolSize(8);
         config.setAutoCommit(false);
         config.setPoolName("mailbox-test");
@@ -47,7 +56,26 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Without the mailbox schema. */
     public static TestDatabase createEmpty() throws IOException {
-        return new TestDatabase(Files.createTempDirectory("postline-mailbox-test"));
+        Path directory = Files.createTempDirectory("postline-mailbox-test");
+        return new TestDatabase(directory, "jdbc:derby:" + directory.resolve("db"), Optional.empty(), BodyStorage.FILES);
+    }
+
+    /** A fresh database on the test PostgreSQL cluster, with the schema, bodies in the database. */
+    public static TestDatabase createPostgres(PostgresCluster cluster) throws IOException {
+        TestDatabaseUrl created = cluster.createDatabase();
+        TestDatabase database = new TestDatabase(Files.createTempDirectory("postline-mailbox-test"),
+            created.jdbcUrl(), Optional.of(created.user()), BodyStorage.DATABASE);
+        MailboxSchema.migrate(database.dataSource);
+        return database;
+    }
+
+    /** Where this database's message bodies go. */
+    public BodyStorage bodies() {
+        return bodies;
+    }
+
+    private boolean isDerby() {
+        return url.startsWith("jdbc:derby:");
     }
 
     public DataSource dataSource() {
@@ -72,6 +100,10 @@ public final class TestDatabase implements AutoCloseable {
     @Override
     public void close() throws IOException {
         dataSource.close();
+        if (!isDerby()) {
+            deleteTree(directory);
+            return;
+        }
         try {
             DriverManager.getConnection(url + ";shutdown=true").close();
         } catch (SQLException expected) {

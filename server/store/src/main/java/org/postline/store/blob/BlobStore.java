@@ -1,56 +1,64 @@
 package org.postline.store.blob;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Locale;
+import java.time.Clock;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.postline.api.StoreException;
+import org.postline.store.jdbc.Jdbc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Message contents as files: {@code <root>/<area>/<id>}, written first to {@code <root>/tmp} (never the shared
- * system temp directory) and moved into place atomically once synced. Files and directories are owner-only.
+ * Message contents, written first to {@code <root>/tmp} (never the shared system temp directory), then
+ * published under {@code <area>/<id>}: as a file moved into place atomically once synced, or as a row of the
+ * {@code blobs} table (for a database every node shares). Files and directories are owner-only.
  */
 public final class BlobStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
     /** Ids become file names, so only a safe alphabet is allowed. */
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
     private final Path root;
     private final Path tmp;
     private final boolean posix;
+    private final PublishedBlobs published;
 
-    /** Creates the root and its tmp directory if needed. */
+    /** Blobs as files under {@code root}; creates the root and its tmp directory if needed. */
     public BlobStore(Path root) {
+        this(root, null, null);
+    }
+
+    /** Blobs as rows of the {@code blobs} table; {@code root} only holds temporary files being written. */
+    public BlobStore(Path root, Jdbc jdbc, Clock clock) {
         this.root = root.toAbsolutePath().normalize();
         this.posix = this.root.getFileSystem().supportedFileAttributeViews().contains("posix");
         this.tmp = this.root.resolve("tmp");
         createDirectories(this.root);
         createDirectories(tmp);
+        this.published = jdbc == null ? new FileBlobs(this) : new DatabaseBlobs(jdbc, clock);
     }
 
     public Path root() {
         return root;
     }
 
-    /** Creates an area directory (e.g. {@code spool}) if needed. */
+    /** Where published blobs live, for logs. */
+    public String location() {
+        return published.describe();
+    }
+
+    /** Creates an area (e.g. {@code spool}) if needed. */
     public void createArea(String area) {
-        createDirectories(areaDirectory(area));
+        published.createArea(area);
     }
 
     /** A new, empty temporary blob. */
@@ -61,18 +69,19 @@ public final class BlobStore {
         return new PendingBlob(this, Files.createTempFile(tmp, "blob-", ".tmp", attributes));
     }
 
+    /** @throws NoSuchFileException if there is no such blob */
     public InputStream open(String area, String id) throws IOException {
-        return new BufferedInputStream(Files.newInputStream(path(area, id)), 64 * 1024);
+        return published.open(area, id);
     }
 
     public long size(String area, String id) throws IOException {
-        return Files.size(path(area, id));
+        return published.size(area, id);
     }
 
-    /** Best effort: a file left behind is an orphan that {@link #sweep} removes at the next start. */
+    /** Best effort: a blob left behind is an orphan that {@link #sweep} removes at the next start. */
     public void delete(String area, String id) {
         try {
-            Files.deleteIfExists(path(area, id));
+            published.delete(area, id);
         } catch (IOException e) {
             LOG.warn("Could not delete blob {}/{}; it will be removed at the next start", area, id, e);
         }
@@ -83,41 +92,30 @@ public final class BlobStore {
         return deleteAll(tmp, name -> false);
     }
 
-    /** Deletes the files of {@code area} that {@code keep} rejects (orphans); returns how many. */
+    /** Deletes the blobs of {@code area} that {@code keep} rejects (orphans); returns how many. */
     public int sweep(String area, Predicate<String> keep) throws IOException {
-        return deleteAll(areaDirectory(area), keep);
+        return published.sweep(area, keep);
     }
 
-    Path path(String area, String id) {
+    void publish(Path temporary, String area, String id, long size) throws IOException {
+        published.publish(temporary, area, id, size);
+    }
+
+    static String checkId(String id) {
         if (!SAFE_NAME.matcher(id).matches()) {
             throw new IllegalArgumentException("not a blob id: " + id);
         }
-        return areaDirectory(area).resolve(id);
+        return id;
     }
 
-    /** Moves a synced temporary file to its final name and syncs the directory so the name survives a crash. */
-    void publish(Path temporary, String area, String id) throws IOException {
-        Path target = path(area, id);
-        if (Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString());
-        }
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-        try {
-            syncDirectory(target.getParent());
-        } catch (IOException e) {
-            Files.deleteIfExists(target);
-            throw e;
-        }
-    }
-
-    private Path areaDirectory(String area) {
+    static String checkArea(String area) {
         if (!SAFE_NAME.matcher(area).matches() || "tmp".equals(area)) {
             throw new IllegalArgumentException("not a blob area: " + area);
         }
-        return root.resolve(area);
+        return area;
     }
 
-    private int deleteAll(Path directory, Predicate<String> keep) throws IOException {
+    static int deleteAll(Path directory, Predicate<String> keep) throws IOException {
         int removed = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path file : files) {
@@ -134,16 +132,7 @@ public final class BlobStore {
         return removed;
     }
 
-    private static void syncDirectory(Path directory) throws IOException {
-        if (WINDOWS) {
-            return; // Windows cannot open a directory as a channel; NTFS journals the rename itself.
-        }
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
-    }
-
-    private void createDirectories(Path directory) {
+    void createDirectories(Path directory) {
         try {
             if (Files.isDirectory(directory)) {
                 return;

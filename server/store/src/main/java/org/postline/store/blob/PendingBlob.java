@@ -40,7 +40,7 @@ public final class PendingBlob implements AutoCloseable {
     }
 
     /**
-     * Flushes, fsyncs the file, moves it to {@code <area>/<id>} and fsyncs that directory.
+     * Flushes, fsyncs the file and publishes it as {@code <area>/<id>} (a file moved into place, or a row).
      *
      * @return the size in bytes
      */
@@ -54,7 +54,7 @@ public final class PendingBlob implements AutoCloseable {
             channel.force(true);
             long size = channel.size();
             channel.close();
-            store.publish(file, area, id);
+            store.publish(file, area, id, size);
             return size;
         } catch (IOException | RuntimeException e) {
             closeQuietly();

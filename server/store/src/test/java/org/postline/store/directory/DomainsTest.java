@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postline.api.config.StorageConfig;
 import org.postline.api.directory.DirectoryException;
 import org.postline.api.directory.Domains;
 import org.postline.api.directory.Rewrite;
@@ -18,12 +19,18 @@ class DomainsTest {
 
     @TempDir
     Path dir;
+
+    /** Derby here; the PostgreSQL twin of this test overrides it. */
+    StorageConfig config(Path directory) {
+        return StoreFixture.config(directory);
+    }
+
     Store store;
     Domains domains;
 
     @BeforeEach
     void open() {
-        store = Store.open(StoreFixture.config(dir), "example.org");
+        store = Store.open(config(dir), "example.org");
         domains = store.domains();
     }
 

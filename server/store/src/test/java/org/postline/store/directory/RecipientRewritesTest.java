@@ -8,10 +8,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postline.api.config.StorageConfig;
 import org.postline.api.directory.DirectoryException;
 import org.postline.api.directory.RecipientRewrites;
-import org.postline.api.directory.Rewrite;
 import org.postline.api.directory.Rewrite.Kind;
+import org.postline.api.directory.Rewrite;
 import org.postline.store.Store;
 import org.postline.store.StoreFixture;
 
@@ -19,12 +20,18 @@ class RecipientRewritesTest {
 
     @TempDir
     Path dir;
+
+    /** Derby here; the PostgreSQL twin of this test overrides it. */
+    StorageConfig config(Path directory) {
+        return StoreFixture.config(directory);
+    }
+
     Store store;
     RecipientRewrites rewrites;
 
     @BeforeEach
     void open() {
-        store = Store.open(StoreFixture.config(dir), "example.org");
+        store = Store.open(config(dir), "example.org");
         rewrites = store.rewrites();
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postline.api.config.StorageConfig;
 import org.postline.api.directory.DirectoryException;
 import org.postline.api.directory.Users;
 import org.postline.store.Store;
@@ -24,12 +25,18 @@ class UsersTest {
 
     @TempDir
     Path dir;
+
+    /** Derby here; the PostgreSQL twin of this test overrides it. */
+    StorageConfig config(Path directory) {
+        return StoreFixture.config(directory);
+    }
+
     Store store;
     Users users;
 
     @BeforeEach
     void open() {
-        store = Store.open(StoreFixture.config(dir), "Example.org");
+        store = Store.open(config(dir), "Example.org");
         store.domains().add("example.org");
         users = store.users();
     }

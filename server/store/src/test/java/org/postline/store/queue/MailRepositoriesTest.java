@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postline.api.StoreException;
+import org.postline.api.config.StorageConfig;
 import org.postline.api.queue.Envelope;
 import org.postline.api.queue.MailRepository;
 import org.postline.api.queue.SpooledMail;
@@ -25,12 +26,18 @@ class MailRepositoriesTest {
 
     @TempDir
     Path dir;
+
+    /** Derby here; the PostgreSQL twin of this test overrides it. */
+    StorageConfig config(Path directory) {
+        return StoreFixture.config(directory);
+    }
+
     final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
     Store store;
 
     @BeforeEach
     void open() {
-        store = Store.open(StoreFixture.config(dir), "example.org", clock);
+        store = Store.open(config(dir), "example.org", clock);
     }
 
     @AfterEach
@@ -79,7 +86,7 @@ class MailRepositoriesTest {
         assertThatThrownBy(() -> store.repositories().get(" ")).isInstanceOf(IllegalArgumentException.class);
 
         store.close();
-        store = Store.open(StoreFixture.config(dir), "example.org", clock);
+        store = Store.open(config(dir), "example.org", clock);
 
         assertThat(store.repositories().names()).containsExactly("error", "relay-denied");
         MailRepository reopened = store.repositories().get("relay-denied");

@@ -1,0 +1,96 @@
+package org.postline.mailbox.jdbc;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HexFormat;
+
+import org.apache.james.mailbox.exception.MailboxException;
+
+/**
+ * Bodies in the {@code content} column of their {@code mbx_blob} row, written in the transaction that takes
+ * the first reference, so the row and its content commit together and every node reads them.
+ */
+final class DatabaseBodies implements BodyStore {
+
+    private final Database database;
+
+    DatabaseBodies(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public boolean has(Connection connection, String hash) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT 1 FROM mbx_blob WHERE hash = ? AND content IS NOT NULL")) {
+            query.setString(1, hash);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    @Override
+    public void store(Connection connection, BlobFiles.Digest digest, BlobFiles.Source source)
+            throws SQLException, MailboxException {
+        MessageDigest sha256 = sha256();
+        try (InputStream in = new DigestInputStream(source.open(), sha256);
+             PreparedStatement update = connection.prepareStatement("UPDATE mbx_blob SET content = ? WHERE hash = ?")) {
+            update.setBinaryStream(1, in, digest.size());
+            update.setString(2, digest.hash());
+            update.executeUpdate();
+        } catch (IOException e) {
+            throw new MailboxException("Could not store message body", e);
+        }
+        if (!HexFormat.of().formatHex(sha256.digest()).equals(digest.hash())) {
+            throw new MailboxException("Message content changed while it was being stored");
+        }
+    }
+
+    @Override
+    public void removed(String hash) {
+        // The content went with the row.
+    }
+
+    /** Reads the whole body: the row cannot be streamed once its transaction has ended. */
+    @Override
+    public InputStream open(String hash) throws IOException {
+        try {
+            byte[] content = database.inTransaction(connection -> {
+                try (PreparedStatement query = connection.prepareStatement(
+                        "SELECT content FROM mbx_blob WHERE hash = ?")) {
+                    query.setString(1, hash);
+                    try (ResultSet rows = query.executeQuery()) {
+                        return rows.next() ? rows.getBytes(1) : null;
+                    }
+                }
+            });
+            if (content == null) {
+                throw new IOException("Message body " + hash + " is not in the database");
+            }
+            return new ByteArrayInputStream(content);
+        } catch (MailboxException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void cleanUp() {
+        // Nothing is written outside a transaction.
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.postline.store.directory;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postline.api.config.StorageConfig;
+import org.postline.store.PostgresStores;
+import org.postline.testing.PostgresCluster;
+import org.postline.testing.PostgresExtension;
+
+/** {@link RecipientRewritesTest} on PostgreSQL. */
+@ExtendWith(PostgresExtension.class)
+class PostgresRecipientRewritesTest extends RecipientRewritesTest {
+
+    private final PostgresStores postgres;
+
+    PostgresRecipientRewritesTest(PostgresCluster cluster) {
+        this.postgres = new PostgresStores(cluster);
+    }
+
+    @Override
+    StorageConfig config(Path directory) {
+        return postgres.config(directory);
+    }
+}
