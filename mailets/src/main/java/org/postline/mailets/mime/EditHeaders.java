@@ -55,6 +55,15 @@ public final class EditHeaders extends MimeMailet {
         }
         subjectPrefix = parameter("subjectPrefix");
         HeaderLines.checkValue("subjectPrefix", subjectPrefix);
+        for (Map.Entry<String, String> entry : set.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase("Subject") && !subjectPrefix.isEmpty()) {
+                // one Subject field: the prefix goes into the value set
+                if (!entry.getValue().startsWith(subjectPrefix)) {
+                    entry.setValue(subjectPrefix + " " + entry.getValue());
+                }
+                subjectPrefix = "";
+            }
+        }
         if (remove.isEmpty() && removePrefixes.isEmpty() && set.isEmpty() && add.isEmpty() && subjectPrefix.isEmpty()) {
             throw new IllegalArgumentException("nothing to do: give remove, removePrefix, set.<Name>, add.<Name>"
                     + " or subjectPrefix");

@@ -3,7 +3,9 @@ package org.postline.mailets.mime;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -44,16 +46,26 @@ public final class Footer extends MimeMailet {
 
     /** Drops blank first and last lines and the indentation common to all lines; keeps trailing spaces ("-- "). */
     static String unindent(String text) {
-        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(text.split("\r?\n", -1)));
+        List<String> lines = new ArrayList<>(List.of(text.split("\r?\n", -1)));
         while (!lines.isEmpty() && lines.get(0).isBlank()) {
             lines.remove(0);
         }
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
             lines.remove(lines.size() - 1);
         }
-        int indent = lines.stream().filter(l -> !l.isBlank())
+        // the first line's indentation may already be gone (a reader that trims element text): judge by the rest
+        List<String> judged = lines.size() > 1 ? lines.subList(1, lines.size()) : lines;
+        int indent = judged.stream().filter(l -> !l.isBlank())
                 .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-        return String.join("\n", lines.stream().map(l -> l.length() >= indent ? l.substring(indent) : "").toList());
+        return String.join("\n", lines.stream().map(l -> strip(l, indent)).toList());
+    }
+
+    private static String strip(String line, int indent) {
+        int i = 0;
+        while (i < indent && i < line.length() && Character.isWhitespace(line.charAt(i))) {
+            i++;
+        }
+        return line.substring(i);
     }
 
     static String asHtml(String plain) {
@@ -129,11 +141,23 @@ public final class Footer extends MimeMailet {
         byte[] newBody = TransferEncoding.encode(newContent, newEncoding, true);
         edits.replace(part.bodyStart(), part.end(), newBody);
         if (!target.equals(charset)) {
-            replaceField(edits, part, "Content-Type", content.mimeType() + "; charset=UTF-8", lineBreak);
+            replaceField(edits, part, "Content-Type", withUtf8Charset(content), lineBreak);
         }
         if (!newEncoding.equals(encoding)) {
             replaceField(edits, part, "Content-Transfer-Encoding", newEncoding, lineBreak);
         }
+    }
+
+    /** The Content-Type with charset=UTF-8 and its other parameters (format=flowed...) kept. */
+    static String withUtf8Charset(ContentInfo content) {
+        StringBuilder type = new StringBuilder(content.mimeType());
+        content.typeParameters().forEach((name, value) -> {
+            if (!name.equals("charset") && value.chars().allMatch(c -> c >= 32 && c < 127)) {
+                type.append("; ").append(name).append("=\"")
+                        .append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        });
+        return type.append("; charset=UTF-8").toString();
     }
 
     private static void replaceField(MimeEdits edits, MimeEntity part, String name, String value, byte[] lineBreak) {

@@ -55,6 +55,13 @@ class EditHeadersTest {
     }
 
     @Test
+    void aSubjectSetAndPrefixedIsOneField() throws Exception {
+        String header = run("signed.eml", Map.of("set.Subject", "weekly news", "subjectPrefix", "[list]"));
+        assertThat(header).contains("Subject: [list] weekly news\r\n");
+        assertThat(header.split("Subject:", -1)).hasSize(2);
+    }
+
+    @Test
     void aMissingSubjectGetsThePrefixAlone() throws Exception {
         Mail mail = Corpus.mail("From: a@example.org\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII));
         Corpus.mailet(new EditHeaders(), Map.of("subjectPrefix", "[list]")).service(mail);

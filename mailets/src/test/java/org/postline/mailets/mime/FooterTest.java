@@ -95,6 +95,23 @@ class FooterTest {
     }
 
     @Test
+    void footerTextLosesTheIndentationOfItsXmlElementButKeepsTrailingSpaces() {
+        assertThat(Footer.unindent("\n      -- \n      Team list\n        indented\n    ")).isEqualTo("-- \nTeam list\n  indented");
+        assertThat(Footer.unindent("-- \n      Team list")).as("first line already trimmed").isEqualTo("-- \nTeam list");
+    }
+
+    @Test
+    void aFooterTheCharsetCannotHoldTurnsThePartIntoUtf8AndKeepsTheOtherParameters() throws Exception {
+        MimeEntity before = Corpus.parse(Corpus.load("latin1-qp.eml"));
+        MimeEntity after = Corpus.parse(run("latin1-qp.eml", Map.of("text", "Abonnement : 5 €")));
+        assertThat(after.content().charset()).contains("UTF-8");
+        assertThat(after.content().typeParameters()).containsEntry("format", "flowed");
+        assertThat(after.content().transferEncoding()).isEqualTo("quoted-printable");
+        assertThat(decoded(after, StandardCharsets.UTF_8))
+                .isEqualTo(decoded(before, StandardCharsets.ISO_8859_1) + "Abonnement : 5 €\r\n");
+    }
+
+    @Test
     void aSignedMessageIsLeftAlone() throws Exception {
         Mail mail = Corpus.mail(Corpus.load("signed.eml"));
         var before = mail.getMessage();
