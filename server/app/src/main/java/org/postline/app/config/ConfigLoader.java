@@ -81,7 +81,7 @@ public final class ConfigLoader {
                 root.child("mailetcontainer").isPresent()
                         ? context.path(root.child("mailetcontainer").get(), "file").orElseThrow()
                         : file.resolveSibling("mailetcontainer.xml"));
-        return new LoadedConfig(config, listenerReader.lines(), listenerReader.imapLimits());
+        return new LoadedConfig(config, listenerReader.lines(), listenerReader.imapLimits(), listenerReader.dnsbl());
     }
 
     private String hostName(ConfigContext context, XmlElement root) throws ConfigException {
