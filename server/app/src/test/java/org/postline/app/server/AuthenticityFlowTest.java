@@ -144,6 +144,26 @@ class AuthenticityFlowTest {
             assertThat(line(in)).isEqualTo("554 5.7.1 Service unavailable; client [127.0.0.1] is listed on block.test");
             send(out, "QUIT");
         }
+        // an authenticated client is not looked up
+        try (Socket socket = new Socket("127.0.0.1", port("strict"))) {
+            socket.setSoTimeout(20_000);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            assertThat(line(in)).startsWith("220");
+            send(out, "EHLO client.test");
+            String ehlo;
+            do {
+                ehlo = line(in);
+            } while (ehlo.startsWith("250-"));
+            send(out, "AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(
+                    "\0alice@example.org\0alice-pw".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(line(in)).startsWith("235");
+            send(out, "MAIL FROM:<alice@example.org>");
+            assertThat(line(in)).startsWith("250");
+            send(out, "RCPT TO:<alice@example.org>");
+            assertThat(line(in)).startsWith("250");
+            send(out, "QUIT");
+        }
         // the same client on the listener without that zone is served; its slow zone times out and lists nobody
         assertThat(send("mx", "bob@example.net", signed("bob@example.net", "Hello"))).startsWith("250");
     }
