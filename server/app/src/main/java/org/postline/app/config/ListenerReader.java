@@ -116,7 +116,7 @@ final class ListenerReader {
         return new ImapLimits((int) beforeLogin, perCommand, d.minAuthenticatedIdle());
     }
 
-    private DnsblSettings dnsbl(XmlElement element) throws ConfigException {
+    DnsblSettings dnsbl(XmlElement element) throws ConfigException {
         List<DnsblSettings.Zone> zones = new ArrayList<>();
         for (XmlElement zone : element.children("zone")) {
             String name;

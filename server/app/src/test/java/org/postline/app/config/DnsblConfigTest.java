@@ -67,7 +67,29 @@ class DnsblConfigTest {
         ConfigException timeout = failure("<smtp port='2525'>\n<dnsbl timeout='0s'><zone>a.example</zone></dnsbl>\n</smtp>");
         assertThat(timeout.setting()).endsWith("timeout");
 
-        ConfigException empty = failure("<smtp port='2525'>\n<dnsbl/>\n</smtp>");
-        assertThat(empty.line()).isEqualTo(4);
+    }
+
+    @Test
+    void topLevelBlocklistsServeSmtpListenersWithoutAuthAndWithoutTheirOwn() throws Exception {
+        Path file = Files.writeString(home.resolve("postline.xml"), """
+                <postline>
+                  <listeners>
+                    <smtp name="mx" port="2525"/>
+                    <smtp name="own" port="2526"><dnsbl><zone action="tag">own.example.org</zone></dnsbl></smtp>
+                    <smtp name="off" port="2527"><dnsbl/></smtp>
+                    <smtp name="submission" port="2587" auth="required"/>
+                    <pop3 name="pop" port="2110"/>
+                  </listeners>
+                  <dnsbl timeout="1s"><zone>zen.example.org</zone></dnsbl>
+                </postline>
+                """);
+        LoadedConfig loaded = new ConfigLoader(home, Map.of(), "mail.test").load(file);
+        DnsblSettings shared = new DnsblSettings(java.util.List.of(new Zone("zen.example.org", Action.REJECT)),
+                Duration.ofSeconds(1));
+        assertThat(loaded.dnsblOf("mx")).isEqualTo(shared);
+        assertThat(loaded.dnsblOf("own").zones()).containsExactly(new Zone("own.example.org", Action.TAG));
+        assertThat(loaded.dnsblOf("off").enabled()).isFalse();
+        assertThat(loaded.dnsblOf("submission").enabled()).isFalse();
+        assertThat(loaded.dnsblOf("pop").enabled()).isFalse();
     }
 }
