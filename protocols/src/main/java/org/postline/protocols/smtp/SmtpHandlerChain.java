@@ -1,5 +1,6 @@
 package org.postline.protocols.smtp;
 
+import java.util.Optional;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.handler.CommandDispatcher;
 import org.apache.james.protocols.api.handler.CommandHandlerResultLogger;
@@ -28,6 +29,12 @@ final class SmtpHandlerChain {
 
     static SMTPProtocolHandlerChain build(SmtpSettings settings, SmtpContext context, SessionGuard guard,
                                           MetricFactory metrics) throws WiringException {
+        return build(settings, context, guard, metrics, Optional.empty());
+    }
+
+    static SMTPProtocolHandlerChain build(SmtpSettings settings, SmtpContext context, SessionGuard guard,
+                                          MetricFactory metrics, Optional<DnsBlocklists> blocklists)
+            throws WiringException {
         String name = settings.name();
         ListenerLimits limits = settings.limits();
         SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(metrics, false);
@@ -58,6 +65,8 @@ final class SmtpHandlerChain {
 
         // Hooks.
         chain.add(new DsnMailParameters());
+        // DNS blocklists decide before the recipient policy: their 554 is the answer to every RCPT.
+        blocklists.ifPresent(lists -> chain.add(new DnsblHook(name, lists)));
         chain.add(new SenderPolicyHook(name, settings.listener().authRequired(), context.spool(),
                 context.spoolConfig(), context.relay(), context.rewrites()));
         chain.add(new RecipientPolicyHook(name, limits.maxRecipients(), context.domains(), context.users(),

@@ -29,12 +29,19 @@ public final class SmtpListener implements Listener {
     private final ListenerConfig config;
     private final SmtpContext context;
     private final RelayNetworks relayNetworks;
+    private final Optional<DnsBlocklists> blocklists;
     private LineProtocolServer server;
 
     /**
      * @throws IllegalArgumentException if the listener is not an SMTP one or a relay network is not CIDR
      */
     public SmtpListener(ListenerConfig config, SmtpContext context) {
+        this(config, context, Optional.empty());
+    }
+
+    /** A listener that consults DNS blocklists before accepting recipients (none when empty or no zones). */
+    public SmtpListener(ListenerConfig config, SmtpContext context, Optional<DnsBlocklists> blocklists) {
+        this.blocklists = blocklists.filter(lists -> lists.settings().enabled());
         this.config = Objects.requireNonNull(config, "config");
         this.context = Objects.requireNonNull(context, "context");
         if (config.protocol() != ListenerConfig.Protocol.SMTP) {
@@ -53,7 +60,7 @@ public final class SmtpListener implements Listener {
         SessionGuard guard = new SessionGuard(config.name(), config.limits().maxBadCommands());
         SmtpProtocol protocol;
         try {
-            protocol = new SmtpProtocol(SmtpHandlerChain.build(settings, context, guard, new NoopMetricFactory()),
+            protocol = new SmtpProtocol(SmtpHandlerChain.build(settings, context, guard, new NoopMetricFactory(), blocklists),
                     settings, guard);
         } catch (WiringException e) {
             throw new IllegalStateException("the SMTP handler chain does not wire", e);

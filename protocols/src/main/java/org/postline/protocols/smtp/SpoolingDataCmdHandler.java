@@ -1,5 +1,6 @@
 package org.postline.protocols.smtp;
 
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ final class SpoolingDataCmdHandler extends DataCmdHandler {
      */
     static final String AUTH_NETWORK_ATTRIBUTE = "org.apache.james.SMTPIsAuthNetwork";
     static final String TRUE_ATTRIBUTE_JSON = "{\"serializer\":\"BooleanSerializer\",\"value\":true}";
+    /** The tag-zones listing the client, comma-separated, for the pipeline's DnsblListed matcher. */
+    static final String DNSBL_ATTRIBUTE = "org.postline.auth.dnsbl";
 
     private final Spool spool;
     private final String listener;
@@ -77,6 +80,11 @@ final class SpoolingDataCmdHandler extends DataCmdHandler {
         return Replies.response("354", "End data with <CR><LF>.<CR><LF>");
     }
 
+    /** The Mailet API's JSON of a string attribute; zone names are domain names, nothing to escape. */
+    private static String stringAttributeJson(String value) {
+        return "{\"serializer\":\"StringSerializer\",\"value\":\"" + value + "\"}";
+    }
+
     private Envelope envelope(SMTPSession session, MaybeSender sender, List<MailAddress> recipients) {
         Set<String> distinct = new LinkedHashSet<>();
         recipients.forEach(recipient -> distinct.add(Addresses.envelopeForm(recipient)));
@@ -88,9 +96,13 @@ final class SpoolingDataCmdHandler extends DataCmdHandler {
                 Optional.ofNullable(session.getUsername()).map(user -> user.asString()),
                 session.isTLSStarted(),
                 listener);
-        Map<String, String> attributes = inRelayNetwork.test(facts.remoteAddress())
-                ? Map.of(AUTH_NETWORK_ATTRIBUTE, TRUE_ATTRIBUTE_JSON)
-                : Map.of();
+        Map<String, String> attributes = new LinkedHashMap<>();
+        if (inRelayNetwork.test(facts.remoteAddress())) {
+            attributes.put(AUTH_NETWORK_ATTRIBUTE, TRUE_ATTRIBUTE_JSON);
+        }
+        session.getAttachment(DnsblHook.LISTINGS, ProtocolSession.State.Connection)
+                .map(DnsblHook.Listings::tags).filter(tags -> !tags.isEmpty())
+                .ifPresent(tags -> attributes.put(DNSBL_ATTRIBUTE, stringAttributeJson(String.join(",", tags))));
         return new Envelope(
                 UUID.randomUUID().toString(),
                 sender.asOptional().map(Addresses::envelopeForm),

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import org.postline.api.config.RelayConfig;
 import org.postline.api.config.ServerConfig;
 import org.postline.api.config.SpoolConfig;
 import org.postline.api.config.StorageConfig;
+import org.postline.protocols.smtp.DnsblSettings;
 
 /**
  * Reads {@code conf/postline.xml} into a {@link ServerConfig}: schema validation first (structure and types),
@@ -81,7 +83,23 @@ public final class ConfigLoader {
                 root.child("mailetcontainer").isPresent()
                         ? context.path(root.child("mailetcontainer").get(), "file").orElseThrow()
                         : file.resolveSibling("mailetcontainer.xml"));
-        return new LoadedConfig(config, listenerReader.lines(), listenerReader.imapLimits());
+        return new LoadedConfig(config, listenerReader.lines(), listenerReader.imapLimits(),
+                dnsbl(listenerReader, root.child("dnsbl"), listeners));
+    }
+
+    /** Each SMTP listener's own blocklists; the top-level ones for the others that do not require AUTH. */
+    private static Map<String, DnsblSettings> dnsbl(ListenerReader reader, Optional<XmlElement> global,
+                                                    List<ListenerConfig> listeners) throws ConfigException {
+        Map<String, DnsblSettings> all = new LinkedHashMap<>(reader.dnsbl());
+        if (global.isPresent()) {
+            DnsblSettings shared = reader.dnsbl(global.get());
+            for (ListenerConfig listener : listeners) {
+                if (listener.protocol() == ListenerConfig.Protocol.SMTP && !listener.authRequired()) {
+                    all.putIfAbsent(listener.name(), shared);
+                }
+            }
+        }
+        return all;
     }
 
     private String hostName(ConfigContext context, XmlElement root) throws ConfigException {

@@ -1,6 +1,7 @@
 package org.postline.app.config;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.postline.api.config.ListenerConfig.Protocol;
 import org.postline.api.config.ListenerConfig.TlsMode;
 import org.postline.api.config.ListenerLimits;
 import org.postline.protocols.imap.ImapLimits;
+import org.postline.protocols.smtp.DnsblSettings;
 import org.postline.api.config.TlsConfig;
 
 /** Reads {@code <listeners>}: each {@code <smtp>}, {@code <pop3>}, {@code <imap>} with its defaults and checks. */
@@ -22,6 +24,7 @@ final class ListenerReader {
     private final List<ListenerConfig> listeners = new ArrayList<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
     private final Map<String, ImapLimits> imapLimits = new LinkedHashMap<>();
+    private final Map<String, DnsblSettings> dnsbl = new LinkedHashMap<>();
 
     ListenerReader(ConfigContext context) {
         this.context = context;
@@ -52,6 +55,10 @@ final class ListenerReader {
         return imapLimits;
     }
 
+    Map<String, DnsblSettings> dnsbl() {
+        return dnsbl;
+    }
+
     void read(XmlElement listenersElement) throws ConfigException {
         for (XmlElement element : listenersElement.children()) {
             ListenerConfig listener = listener(element);
@@ -60,6 +67,13 @@ final class ListenerReader {
             lines.put(listener.name(), element.line());
             if (listener.protocol() == Protocol.IMAP) {
                 imapLimits.put(listener.name(), imapLimits(element));
+            }
+            if (element.child("dnsbl").isPresent()) {
+                if (listener.protocol() != Protocol.SMTP) {
+                    throw context.error(element.child("dnsbl").get(), null,
+                            "only SMTP listeners consult DNS blocklists; move <dnsbl> to an <smtp> listener");
+                }
+                dnsbl.put(listener.name(), dnsbl(element.child("dnsbl").get()));
             }
         }
     }
@@ -100,6 +114,30 @@ final class ListenerReader {
         }
         int perCommand = context.integer(element, "maxLiteralsPerCommand").orElse(d.maxLiteralsPerCommand());
         return new ImapLimits((int) beforeLogin, perCommand, d.minAuthenticatedIdle());
+    }
+
+    DnsblSettings dnsbl(XmlElement element) throws ConfigException {
+        List<DnsblSettings.Zone> zones = new ArrayList<>();
+        for (XmlElement zone : element.children("zone")) {
+            String name;
+            try {
+                name = ConfigValues.domainName(context.text(zone));
+            } catch (IllegalArgumentException e) {
+                throw context.error(zone, null, e.getMessage() + "; give the blocklist's zone, e.g. zen.example.org");
+            }
+            if (zones.stream().anyMatch(z -> z.name().equals(name))) {
+                throw context.error(zone, null, "zone \"" + name + "\" is listed twice");
+            }
+            DnsblSettings.Action action = context.value(zone, "action",
+                    a -> DnsblSettings.Action.valueOf(a.toUpperCase(Locale.ROOT))).orElse(DnsblSettings.Action.REJECT);
+            zones.add(new DnsblSettings.Zone(name, action));
+        }
+        Duration timeout = context.value(element, "timeout", ConfigValues::duration).orElse(DnsblSettings.DEFAULT_TIMEOUT);
+        if (timeout.isZero() || timeout.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw context.error(element, "timeout", timeout.toMillis() + " ms is outside 1ms..30s; a slow blocklist"
+                    + " holds every RCPT of a connection while it answers");
+        }
+        return new DnsblSettings(zones, timeout);
     }
 
     private void checkUnique(XmlElement element, ListenerConfig candidate) throws ConfigException {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.postline.api.StoreException;
 import org.postline.api.config.ConfigException;
@@ -28,6 +29,8 @@ import org.postline.protocols.imap.ImapLimits;
 import org.postline.protocols.imap.ImapListener;
 import org.postline.protocols.pop3.Pop3Context;
 import org.postline.protocols.pop3.Pop3Listener;
+import org.postline.protocols.smtp.DnsBlocklists;
+import org.postline.protocols.smtp.DnsblSettings;
 import org.postline.protocols.smtp.SmtpContext;
 import org.postline.protocols.smtp.SmtpListener;
 import org.postline.store.Store;
@@ -115,8 +118,12 @@ public final class PostlineServer implements AutoCloseable {
                     mailboxes.quotaRootResolver(), mailboxes.metricFactory(), config.varDirectory());
             List<BoundListener> bound = new ArrayList<>();
             for (ListenerConfig listener : config.listeners()) {
-                Listener running = createListener(listener, smtpContext, pop3Context, imapContext,
-                        loaded.imapLimitsOf(listener.name()));
+                DnsblSettings blocklists = loaded.dnsblOf(listener.name());
+                Listener running = listener.protocol() == ListenerConfig.Protocol.SMTP && blocklists.enabled()
+                        ? new SmtpListener(listener, smtpContext,
+                                Optional.of(new DnsBlocklists(blocklists, config.dns().resolvers())))
+                        : createListener(listener, smtpContext, pop3Context, imapContext,
+                                loaded.imapLimitsOf(listener.name()));
                 try {
                     running.start();
                 } catch (ListenerStartException e) {

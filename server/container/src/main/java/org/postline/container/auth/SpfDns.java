@@ -8,13 +8,13 @@ import org.apache.james.jspf.core.DNSService;
 import org.apache.james.jspf.core.exceptions.TimeoutException;
 import org.apache.mailet.LookupException;
 import org.apache.mailet.MailetContext.RecordType;
-import org.apache.mailet.TemporaryLookupException;
 import org.postline.container.dns.DnsClient;
 
 /**
  * jSPF's view of DNS on the server's DNS client (its resolvers, timeout and cache). The SPF record type is
  * answered as empty (RFC 7208 section 3.1 retired it), so jSPF reads TXT records. A failed or timed-out lookup
- * is a {@link TimeoutException}, which jSPF turns into temperror; an unknown name is no records.
+ * (any DNS error but NXDOMAIN) is a {@link TimeoutException}, which jSPF turns into temperror; an unknown
+ * name is no records.
  */
 public final class SpfDns implements DNSService {
 
@@ -45,9 +45,8 @@ public final class SpfDns implements DNSService {
             return records.isEmpty() ? null : records;
         } catch (DnsClient.NoSuchDomainException e) {
             return null;
-        } catch (TemporaryLookupException e) {
-            throw new TimeoutException(e.getMessage());
         } catch (LookupException e) {
+            // RFC 7208 section 2.6.6: any DNS error other than NXDOMAIN is a temporary error
             throw new TimeoutException(e.getMessage());
         }
     }

@@ -46,13 +46,13 @@ public final class TraceHeaders {
         }
     }
 
-    /** Folds a header at the given break points ("; ") so that no line exceeds about 78 characters. */
-    public static String fold(String name, List<String> parts, String separator) {
+    /** Folds a header between the given parts so that lines stay within about 78 characters. */
+    public static String fold(String name, List<String> parts) {
         StringBuilder out = new StringBuilder(name).append(':');
         int lineLength = out.length();
         for (int i = 0; i < parts.size(); i++) {
-            String part = parts.get(i) + (i < parts.size() - 1 ? separator.stripTrailing() : "");
-            if (lineLength + 1 + part.length() > 78 && i > 0) {
+            String part = parts.get(i);
+            if (i > 0 && lineLength + 1 + part.length() > 78) {
                 out.append("\r\n\t");
                 lineLength = 8;
             } else {

@@ -46,7 +46,7 @@ public class AuthenticationResults extends GenericMailet {
         for (int i = 0; i < clauses.size(); i++) {
             parts.add(clauses.get(i) + (i < clauses.size() - 1 ? ";" : ""));
         }
-        TraceHeaders.prepend(mail.getMessage(), TraceHeaders.fold(HEADER, parts, ""), this::claimsOurName);
+        TraceHeaders.prepend(mail.getMessage(), TraceHeaders.fold(HEADER, parts), this::claimsOurName);
     }
 
     private boolean claimsOurName(String line) {
