@@ -26,7 +26,8 @@ import org.postline.container.context.PostlineMailetContext;
 import org.postline.container.dns.DnsClient;
 import org.postline.container.processing.Pipeline;
 import org.postline.container.remote.OutgoingDeliveries;
-import org.postline.container.spool.SpoolRoutes;
+import org.postline.container.spool.QueueConsumer;
+import org.postline.container.spool.QueueConsumers;
 import org.postline.container.spool.SpoolWorker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ public final class MailetContainer implements AutoCloseable {
     private final Session session;
     private final Duration drainTimeout;
     private final OutgoingDeliveries deliveries;
-    private SpoolRoutes routes;
+    private QueueConsumer routes;
     private boolean closed;
 
     private MailetContainer(ContainerEnvironment env, ContainerConfig config, CamelContext camel,
@@ -80,8 +81,8 @@ public final class MailetContainer implements AutoCloseable {
         PostlineMailetContext context = new PostlineMailetContext(env.hostName(), postmaster, env.domains(),
                 env.users(), new MailSubmitter(env.spool()), new DnsClient(env.dns()), session);
         Binding<MailQueues> queues = env.injector().getExistingBinding(Key.get(MailQueues.class));
-        OutgoingDeliveries deliveries = new OutgoingDeliveries(
-                Optional.ofNullable(queues).map(b -> b.getProvider().get()), context, env.repositories());
+        OutgoingDeliveries deliveries = new OutgoingDeliveries(Optional.ofNullable(queues).map(b -> b.getProvider().get()),
+                context, env.repositories(), consumers(env));
         CamelContext camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("postline-container");
         camel.setApplicationContextClassLoader(env.extensionLoader());
@@ -129,7 +130,8 @@ public final class MailetContainer implements AutoCloseable {
             LOG.info("spooler/threads in {} sets {} spool workers", config.file(), workers);
         }
         SpoolWorker worker = new SpoolWorker(env.spool(), pipeline, env.repositories(), env.spoolConfig(), session);
-        routes = new SpoolRoutes(env.spool(), worker, workers, pollInterval(env.spoolConfig().retryDelay()));
+        routes = consumers(env).consume("spool", env.spool(), worker, workers,
+                pollInterval(env.spoolConfig().retryDelay()));
         try {
             camel.addRoutes(routes);
         } catch (Exception e) {
@@ -139,6 +141,12 @@ public final class MailetContainer implements AutoCloseable {
         routes.wake();
         LOG.info("consuming the spool with {} workers", workers);
         deliveries.start(camel, pipeline.errorRepository());
+    }
+
+    /** The consumers the application binds (a message broker's), else claiming ones. */
+    static QueueConsumers consumers(ContainerEnvironment env) {
+        Binding<QueueConsumers> bound = env.injector().getExistingBinding(Key.get(QueueConsumers.class));
+        return bound == null ? QueueConsumers.CLAIMING : bound.getProvider().get();
     }
 
     /** The safety-net poll: often enough to pick up released mail soon after its retry delay. */

@@ -11,6 +11,7 @@ import org.postline.api.directory.Domains;
 import org.postline.api.directory.RecipientRewrites;
 import org.postline.api.directory.Rewrite;
 import org.postline.api.directory.Users;
+import org.postline.api.queue.Spool;
 import org.postline.store.Store;
 
 /**
@@ -30,10 +31,15 @@ public final class AdminCommands {
      *                   server, the pipeline file's (or unknown) on a stopped one
      */
     public AdminCommands(Store store, KnownProcessors processors) {
+        this(store, store.spool(), processors);
+    }
+
+    /** @param spool where {@code repo reprocess} puts mail: the running server's spool (a broker's, if any) */
+    public AdminCommands(Store store, Spool spool, KnownProcessors processors) {
         this.domains = store.domains();
         this.users = store.users();
         this.rewrites = store.rewrites();
-        this.repositories = new RepositoryAdmin(store.repositories(), store.spool(), processors);
+        this.repositories = new RepositoryAdmin(store.repositories(), spool, processors);
         this.queues = new QueueAdmin(new QueueBrowser(store.dataSource()), Clock.systemUTC());
     }
 

@@ -6,9 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.postline.api.config.AdminConfig;
+import org.postline.api.config.BodyStorage;
+import org.postline.api.config.BrokerConfig;
 import org.postline.api.config.ConfigException;
 import org.postline.api.config.DnsConfig;
 import org.postline.api.config.ListenerConfig;
@@ -75,14 +78,16 @@ public final class ConfigLoader {
             listeners = ListenerReader.defaults();
         }
 
+        StorageConfig storage = storage(context, root.child("storage"), var);
         ServerConfig config = new ServerConfig(file, hostName, domains.names, domains.defaultDomain, domains.postmaster, var, listeners,
-                storage(context, root.child("storage"), var), dns(context, root.child("dns")),
+                storage, dns(context, root.child("dns")),
                 relay(context, root.child("relay")), spool(context, root.child("spool")),
                 new AdminConfig(root.child("admin").isPresent()
                         ? context.path(root.child("admin").get(), "socket").orElseThrow() : var.resolve("admin.sock")),
                 root.child("mailetcontainer").isPresent()
                         ? context.path(root.child("mailetcontainer").get(), "file").orElseThrow()
-                        : file.resolveSibling("mailetcontainer.xml"));
+                        : file.resolveSibling("mailetcontainer.xml"),
+                broker(context, root.child("broker"), storage));
         return new LoadedConfig(config, listenerReader.lines(), listenerReader.imapLimits(),
                 dnsbl(listenerReader, root.child("dnsbl"), listeners));
     }
@@ -167,8 +172,9 @@ public final class ConfigLoader {
             Optional<XmlElement> jdbc = element.get().child("jdbc");
             if (jdbc.isPresent()) {
                 url = context.attribute(jdbc.get(), "url").orElseThrow();
-                if (!url.startsWith("jdbc:")) {
-                    throw context.error(jdbc.get(), "url", "\"" + url + "\" is not a JDBC URL (jdbc:derby:..., jdbc:postgresql://...)");
+                if (!url.startsWith("jdbc:derby:") && !url.startsWith("jdbc:postgresql:")) {
+                    throw context.error(jdbc.get(), "url", "\"" + url + "\" is not a JDBC URL Postline supports"
+                            + " (jdbc:derby:..., jdbc:postgresql://...)");
                 }
                 user = context.attribute(jdbc.get(), "user");
                 password = context.attribute(jdbc.get(), "password");
@@ -178,8 +184,32 @@ public final class ConfigLoader {
             if (blobElement.isPresent()) {
                 blobs = context.path(blobElement.get(), "dir").orElseThrow();
             }
+            Optional<BodyStorage> bodies = context.value(element.get(), "bodies",
+                    v -> BodyStorage.valueOf(v.toUpperCase(Locale.ROOT)));
+            if (bodies.isPresent()) {
+                return new StorageConfig(url, user, password, pool, blobs, bodies.get());
+            }
         }
         return new StorageConfig(url, user, password, pool, blobs);
+    }
+
+    /** The queues on a broker need the bodies where every node reads them: in the database. */
+    private static Optional<BrokerConfig> broker(ConfigContext context, Optional<XmlElement> element,
+                                                 StorageConfig storage) throws ConfigException {
+        if (element.isEmpty()) {
+            return Optional.empty();
+        }
+        XmlElement broker = element.get();
+        String url = context.attribute(broker, "url").orElseThrow();
+        if (!url.startsWith("tcp://") && !url.startsWith("(tcp://")) {
+            throw context.error(broker, "url", "\"" + url + "\" is not an Artemis broker URL (tcp://host:61616)");
+        }
+        if (storage.bodies() != BodyStorage.DATABASE) {
+            throw context.error(broker, null, "queues on a broker need the mail contents in the database, where every"
+                    + " node reads them: set <storage bodies=\"database\"> (the default for PostgreSQL)");
+        }
+        return Optional.of(new BrokerConfig(url, context.attribute(broker, "user"), context.attribute(broker, "password"),
+                context.attribute(broker, "queuePrefix").orElse("postline.")));
     }
 
     private DnsConfig dns(ConfigContext context, Optional<XmlElement> element) throws ConfigException {

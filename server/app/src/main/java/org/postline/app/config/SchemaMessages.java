@@ -42,6 +42,7 @@ final class SchemaMessages {
             Map.entry("byteSize", "a size in bytes such as 65536, 512K, 25M or 1G"),
             Map.entry("tlsMode", "one of none, starttls, implicit"),
             Map.entry("authPolicy", "one of optional, required"),
+            Map.entry("bodyStorage", "one of files, database"),
             Map.entry("keystoreType", "one of PKCS12, JKS"),
             Map.entry("boolean", "true or false"),
             Map.entry("listenerName", "a name of letters, digits, '.', '_' and '-'"),

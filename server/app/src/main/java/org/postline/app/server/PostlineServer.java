@@ -2,10 +2,13 @@ package org.postline.app.server;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,13 +18,18 @@ import org.postline.api.StoreException;
 import org.postline.api.config.ConfigException;
 import org.postline.api.config.ListenerConfig;
 import org.postline.api.config.ServerConfig;
+import org.postline.api.queue.Spool;
 import org.postline.app.admin.AdminCommands;
 import org.postline.app.admin.AdminServer;
 import org.postline.app.admin.KnownProcessors;
 import org.postline.app.config.LoadedConfig;
+import org.postline.broker.BrokerQueues;
+import org.postline.broker.MailboxEventRelay;
 import org.postline.container.ContainerEnvironment;
 import org.postline.container.MailetContainer;
 import org.postline.mailbox.MailboxStore;
+import org.postline.mailbox.jdbc.JdbcMailboxId;
+import org.postline.mailbox.jdbc.PostlineMessageId;
 import org.postline.protocols.Listener;
 import org.postline.protocols.ListenerStartException;
 import org.postline.protocols.imap.ImapContext;
@@ -98,19 +106,27 @@ public final class PostlineServer implements AutoCloseable {
             started.add(new Part("store", store::close));
             MailboxStore mailboxes = openMailboxes(config, store);
             started.add(new Part("mailbox store", mailboxes::close));
-            Injector injector = Guice.createInjector(new ServerModule(config), new StoreModule(store),
-                    new MailboxModule(mailboxes));
+            Optional<BrokerQueues> broker = connectBroker(config, store);
+            broker.ifPresent(queues -> started.add(new Part("broker queues", queues::close)));
+            if (broker.isPresent()) {
+                MailboxEventRelay relay = relayMailboxEvents(broker.get(), mailboxes);
+                started.add(new Part("mailbox event relay", relay::close));
+            }
+            Spool spool = broker.map(BrokerQueues::spool).orElse(store.spool());
+            Module storage = broker.isEmpty() ? new StoreModule(store)
+                    : Modules.override(new StoreModule(store)).with(new BrokerModule(broker.get()));
+            Injector injector = Guice.createInjector(new ServerModule(config), storage, new MailboxModule(mailboxes));
             URLClassLoader extensions = extensions(home);
             started.add(new Part("extension class loader", extensions::close));
 
             ContainerEnvironment environment = new ContainerEnvironment(config.hostName(),
                     config.postmaster(), store.domains(), store.users(), store.rewrites(),
-                    store.spool(), store.repositories(), config.spool(), config.dns(), injector, extensions);
+                    spool, store.repositories(), config.spool(), config.dns(), injector, extensions);
             MailetContainer container = MailetContainer.load(config.mailetContainerFile(), environment);
             started.add(new Part("mailet container", container::close));
 
             SmtpContext smtpContext = new SmtpContext(config.hostName(), store.domains(), store.users(),
-                    store.rewrites(), store.spool(), config.relay(), config.spool(), config.varDirectory());
+                    store.rewrites(), spool, config.relay(), config.spool(), config.varDirectory());
             Pop3Context pop3Context = new Pop3Context(config.hostName(), store.users(), mailboxes.mailboxManager(),
                     config.varDirectory());
             ImapContext imapContext = new ImapContext(config.hostName(), store.users(), mailboxes.mailboxManager(),
@@ -135,7 +151,7 @@ public final class PostlineServer implements AutoCloseable {
             }
 
             container.start();
-            AdminServer admin = startAdmin(config, store,
+            AdminServer admin = startAdmin(config, store, spool,
                     KnownProcessors.of(container.processorNames(), "the running pipeline"));
             started.add(new Part("admin channel", admin::close));
 
@@ -167,11 +183,35 @@ public final class PostlineServer implements AutoCloseable {
         }
     }
 
+    /** The spool and outgoing queues on the configured broker, if any; the mail contents go to the store's database. */
+    private static Optional<BrokerQueues> connectBroker(ServerConfig config, Store store) throws StartupException {
+        if (config.broker().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(BrokerQueues.connect(config.broker().get(), store.dataSource(),
+                    config.storage().blobDirectory(), Clock.systemUTC()));
+        } catch (RuntimeException e) {
+            throw new StartupException("cannot use the broker " + config.broker().get().url() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** IMAP sessions on every node hear of changes made on any node. */
+    private static MailboxEventRelay relayMailboxEvents(BrokerQueues broker, MailboxStore mailboxes)
+            throws StartupException {
+        try {
+            return MailboxEventRelay.start(broker, mailboxes.eventBus(), new JdbcMailboxId.Factory(),
+                    new PostlineMessageId.Factory());
+        } catch (RuntimeException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
     /** After the store: its migrations run first on a new database, the mailbox tables join them. */
     private static MailboxStore openMailboxes(ServerConfig config, Store store) throws StartupException {
         try {
             return MailboxStore.open(store.dataSource(), config.storage().blobDirectory().resolve("mailboxes"),
-                    store.users());
+                    config.storage().bodies(), store.users());
         } catch (StoreException e) {
             throw new StartupException("cannot open the mailbox store: " + e.getMessage(), e);
         }
@@ -185,10 +225,10 @@ public final class PostlineServer implements AutoCloseable {
         }
     }
 
-    private static AdminServer startAdmin(ServerConfig config, Store store, KnownProcessors processors)
+    private static AdminServer startAdmin(ServerConfig config, Store store, Spool spool, KnownProcessors processors)
             throws StartupException {
         try {
-            return AdminServer.start(config.admin().socket(), new AdminCommands(store, processors),
+            return AdminServer.start(config.admin().socket(), new AdminCommands(store, spool, processors),
                     config.varDirectory());
         } catch (IOException e) {
             throw new StartupException(new ConfigException(config.source(), 0, "admin/socket",

@@ -136,11 +136,27 @@ class ConfigErrorsTest {
                 2, "listeners/smtp/bind", "is not an IP address");
         assertError(failure("<postline><dns>\n<resolver>dns.example</resolver></dns></postline>"),
                 2, "dns/resolver", "is not a resolver address");
+        assertError(failure("<postline><storage>\n<jdbc url='jdbc:mysql://db/mail'/></storage></postline>"),
+                2, "storage/jdbc/url", "is not a JDBC URL Postline supports");
+    }
+
+    @Test
+    void aBrokerNeedsTheBodiesInTheDatabase() throws IOException {
+        assertError(failure("<postline>\n<broker url='tcp://127.0.0.1:61616'/></postline>"),
+                2, "broker", "set <storage bodies=\"database\">");
+        assertError(failure("<postline><storage bodies='database'/>\n<broker url='amqp://x'/></postline>"),
+                2, "broker/url", "is not an Artemis broker URL");
+    }
+
+    @Test
+    void bodyStorageIsFilesOrDatabase() throws IOException {
+        assertError(failure("<postline>\n<storage bodies='cloud'/></postline>"),
+                2, "storage/bodies", "one of files, database");
     }
 
     @Test
     void placeholders() throws IOException {
-        assertError(failure("<postline><storage>\n<jdbc url='jdbc:x' password='${env:NOPE}'/></storage></postline>"),
+        assertError(failure("<postline><storage>\n<jdbc url='jdbc:derby:x' password='${env:NOPE}'/></storage></postline>"),
                 2, "storage/jdbc/password", "environment variable NOPE is not set");
         assertError(failure("<postline><storage>\n<blobs dir='${tmp}/b'/></storage></postline>"),
                 2, "storage/blobs/dir", "unknown placeholder ${tmp}");

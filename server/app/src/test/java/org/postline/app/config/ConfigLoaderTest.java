@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postline.api.config.BodyStorage;
 import org.postline.api.config.ConfigException;
 import org.postline.api.config.ListenerConfig;
 import org.postline.api.config.ListenerConfig.Protocol;
@@ -60,6 +61,8 @@ class ConfigLoaderTest {
         assertThat(config.varDirectory()).isEqualTo(home.resolve("var"));
         assertThat(config.storage().jdbcUrl()).isEqualTo("jdbc:derby:" + home.resolve("var/derby") + ";create=true");
         assertThat(config.storage().blobDirectory()).isEqualTo(home.resolve("var/blobs"));
+        assertThat(config.storage().bodies()).isEqualTo(BodyStorage.FILES);
+        assertThat(config.broker()).isEmpty();
         assertThat(config.listeners()).extracting(ListenerConfig::name, ListenerConfig::port, ListenerConfig::tlsMode, ListenerConfig::authRequired)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("smtp", 25, TlsMode.STARTTLS, false),
@@ -105,6 +108,7 @@ class ConfigLoaderTest {
                   <relay senderMustBeOwnAddress="false"><network>10.0.0.0/8</network><network>2001:db8::1</network></relay>
                   <dns timeout="2s"><resolver>192.0.2.53</resolver><resolver>[2001:db8::53]:5353</resolver></dns>
                   <spool workers="2" maxAttempts="3" retryDelay="1m" maxQueued="50"/>
+                  <broker url="tcp://broker.example.org:61616" user="pl" password="${env:DB_SECRET}"/>
                   <admin socket="run/admin.sock"/>
                   <mailetcontainer file="${var}/pipeline.xml"/>
                 </postline>
@@ -121,6 +125,14 @@ class ConfigLoaderTest {
         assertThat(config.storage().toString()).doesNotContain("s3cret");
         assertThat(config.storage().poolSize()).isEqualTo(7);
         assertThat(config.storage().blobDirectory()).isEqualTo(home.resolve("data/blobs"));
+        assertThat(config.storage().bodies()).isEqualTo(BodyStorage.DATABASE);
+        assertThat(config.broker()).hasValueSatisfying(broker -> {
+            assertThat(broker.url()).isEqualTo("tcp://broker.example.org:61616");
+            assertThat(broker.user()).contains("pl");
+            assertThat(broker.password()).contains("s3cret");
+            assertThat(broker.queuePrefix()).isEqualTo("postline.");
+            assertThat(broker.toString()).doesNotContain("s3cret");
+        });
         assertThat(config.listeners()).containsExactly(
                 new ListenerConfig("in", Protocol.SMTP, "127.0.0.1", 2525, TlsMode.NONE, true, true, false, java.util.Optional.empty(),
                         new ListenerLimits(10L << 20, 2000, 5, 9, 3, Duration.ofSeconds(90), 4, Duration.ofMillis(500), 2)),

@@ -46,6 +46,11 @@ class ImapIdleFlowTest {
     private PostlineServer server;
     private final List<Socket> sockets = new ArrayList<>();
 
+    /** The {@code <storage>} element: none (Derby under var/) here; the PostgreSQL twin overrides it. */
+    String storage() {
+        return "";
+    }
+
     @BeforeEach
     void start() throws Exception {
         Files.createDirectories(home.resolve("conf"));
@@ -53,13 +58,14 @@ class ImapIdleFlowTest {
                 <postline>
                   <hostname>mail.test</hostname>
                   <domains default="example.org" postmaster="alice@example.org"><domain>example.org</domain></domains>
+                  %s
                   <listeners>
                     <smtp name="in" port="0" bind="127.0.0.1" tls="none" auth="optional"/>
                     <imap name="imap" port="0" bind="127.0.0.1" tls="none"/>
                   </listeners>
                   <mailetcontainer file="%s"/>
                 </postline>
-                """.formatted(SHIPPED_PIPELINE));
+                """.formatted(storage(), SHIPPED_PIPELINE));
         server = PostlineServer.start(new ConfigLoader(home, Map.of(), "mail.test").load(file), home);
         server.store().users().add("alice@example.org", "alice-pw".toCharArray());
     }

@@ -46,6 +46,11 @@ class MailFlowTest {
 
     private PostlineServer server;
 
+    /** The {@code <storage>} element: none (Derby under var/) here; the PostgreSQL twin overrides it. */
+    String storage() {
+        return "";
+    }
+
     @BeforeEach
     void start() throws Exception {
         Files.createDirectories(home.resolve("conf"));
@@ -53,6 +58,7 @@ class MailFlowTest {
                 <postline>
                   <hostname>mail.test</hostname>
                   <domains default="example.org" postmaster="dave@example.org"><domain>example.org</domain><domain>example.net</domain></domains>
+                  %s
                   <listeners>
                     <smtp name="in" port="0" bind="127.0.0.1" tls="none" auth="optional"/>
                     <pop3 name="pop" port="0" bind="127.0.0.1" tls="none"/>
@@ -60,7 +66,7 @@ class MailFlowTest {
                   </listeners>
                   <mailetcontainer file="%s"/>
                 </postline>
-                """.formatted(SHIPPED_PIPELINE));
+                """.formatted(storage(), SHIPPED_PIPELINE));
         server = PostlineServer.start(new ConfigLoader(home, Map.of(), "mail.test").load(file), home);
         server.store().users().add("alice@example.org", "alice-pw".toCharArray());
         server.store().users().add("carol@example.org", "carol-pw".toCharArray());

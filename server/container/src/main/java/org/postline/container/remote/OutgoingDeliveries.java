@@ -15,7 +15,8 @@ import org.postline.api.queue.MailQueues;
 import org.postline.api.queue.MailRepositories;
 import org.postline.api.queue.Spool;
 import org.postline.container.context.PostlineMailetContext;
-import org.postline.container.spool.SpoolRoutes;
+import org.postline.container.spool.QueueConsumer;
+import org.postline.container.spool.QueueConsumers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,8 @@ public final class OutgoingDeliveries implements AutoCloseable {
     private final PostlineMailetContext context;
     private final MailRepositories repositories;
     private final Map<String, Registration> registrations = new LinkedHashMap<>();
-    private final List<SpoolRoutes> routes = new ArrayList<>();
+    private final QueueConsumers consumers;
+    private final List<QueueConsumer> routes = new ArrayList<>();
     private ScheduledExecutorService sweeper;
     private boolean closed;
 
@@ -42,6 +44,13 @@ public final class OutgoingDeliveries implements AutoCloseable {
 
     /** @param queues the store's queues; empty when the server was built without them (RemoteDelivery then refuses) */
     public OutgoingDeliveries(Optional<MailQueues> queues, PostlineMailetContext context, MailRepositories repositories) {
+        this(queues, context, repositories, QueueConsumers.CLAIMING);
+    }
+
+    /** @param consumers how each queue's mail reaches its workers (claimed from the store, or pushed by a broker) */
+    public OutgoingDeliveries(Optional<MailQueues> queues, PostlineMailetContext context, MailRepositories repositories,
+                              QueueConsumers consumers) {
+        this.consumers = consumers;
         this.queues = queues;
         this.context = context;
         this.repositories = repositories;
@@ -89,7 +98,7 @@ public final class OutgoingDeliveries implements AutoCloseable {
             SmtpDelivery smtp = new SmtpDelivery(config, context.dns(), new Connector(config), registration.pool());
             OutgoingWorker worker = new OutgoingWorker(config, registration.queue(), smtp, context, context.session(),
                     context.hostName(), repositories, errorRepository, Clock.systemUTC());
-            SpoolRoutes queueRoutes = new SpoolRoutes("remote-" + config.queue(), registration.queue(), worker,
+            QueueConsumer queueRoutes = consumers.consume("remote-" + config.queue(), registration.queue(), worker,
                     config.threads(), pollInterval(config));
             try {
                 camel.addRoutes(queueRoutes);
@@ -115,7 +124,7 @@ public final class OutgoingDeliveries implements AutoCloseable {
     public synchronized boolean drain(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean all = true;
-        for (SpoolRoutes r : routes) {
+        for (QueueConsumer r : routes) {
             all &= r.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         if (!all) {

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Only idle workers' worth of mail is ever claimed, so nothing waits in memory while holding a lease.
  */
-public final class SpoolRoutes extends RouteBuilder {
+public final class SpoolRoutes extends RouteBuilder implements QueueConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolRoutes.class);
 
@@ -84,6 +84,7 @@ public final class SpoolRoutes extends RouteBuilder {
     }
 
     /** Wakes the dispatcher; cheap and non-blocking, so it may run on an SMTP thread inside Spool.commit. */
+    @Override
     public void wake() {
         ProducerTemplate p = producer;
         if (p != null && !closing.get()) {
@@ -125,6 +126,7 @@ public final class SpoolRoutes extends RouteBuilder {
     }
 
     /** Stops claiming, then waits up to {@code timeout} for the running folds; true when all finished. */
+    @Override
     public boolean drain(Duration timeout) throws InterruptedException {
         closing.set(true);
         long deadline = System.nanoTime() + timeout.toNanos();
