@@ -136,7 +136,7 @@ class RepoCliOfflineTest {
         Result result = cli.run("repo", "reprocess", "error", bounced, "--processor", "transport");
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.outLines()).singleElement().asString()
-                .matches("Reprocessed mail " + bounced + " from repository error into processor transport as spool mail [0-9A-Z]{16}");
+                .matches("Reprocessed mail " + bounced + " from repository error into processor transport as spool mail [0-9A-Z]{26}");
         String spoolId = result.out().strip().substring(result.out().strip().lastIndexOf(' ') + 1);
 
         assertThat(cli.run("queue", "list", "spool").outLines()).singleElement().asString()

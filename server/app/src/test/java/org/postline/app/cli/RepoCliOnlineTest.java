@@ -113,7 +113,7 @@ class RepoCliOnlineTest {
         Result reprocessed = cli.run("repo", "reprocess", "held", first, "--processor", "release");
         assertThat(reprocessed.exitCode()).as(reprocessed.err()).isZero();
         assertThat(reprocessed.out()).matches("Reprocessed mail " + first
-                + " from repository held into processor release as spool mail [0-9A-Z]{16}\n");
+                + " from repository held into processor release as spool mail [0-9A-Z]{26}\n");
         assertThat(await(store.repositories().get("release-out"), 1)).singleElement()
                 .satisfies(mail -> assertThat(mail.envelope().name()).isEqualTo(parked.get(0).envelope().name()));
         assertThat(held.list()).extracting(SpooledMail::id).containsExactly(second);

@@ -18,9 +18,25 @@ class MailIdsTest {
         for (int i = 0; i < 5_000; i++) {
             made.add(ids.next());
         }
-        assertThat(made).allSatisfy(id -> assertThat(id).matches("[0-9A-HJKMNP-TV-Z]{16}"));
+        assertThat(made).allSatisfy(id -> assertThat(id).matches("[0-9A-HJKMNP-TV-Z]{26}"));
         assertThat(new HashSet<>(made)).hasSize(made.size());
         assertThat(made).isSorted();
+    }
+
+    @Test
+    void nodesMakingIdsInTheSameMillisecondDoNotCollide() {
+        MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+        MailIds nodeA = new MailIds(clock);
+        MailIds nodeB = new MailIds(clock);
+        HashSet<String> made = new HashSet<>();
+        for (int i = 0; i < 100_000; i++) {
+            made.add(nodeA.next());
+            made.add(nodeB.next());
+            if (i % 100 == 0) {
+                clock.advance(java.time.Duration.ofMillis(1));
+            }
+        }
+        assertThat(made).hasSize(200_000);
     }
 
     @Test

@@ -76,7 +76,7 @@ class SpoolTest {
         String id = writer.commit();
         writer.close();
 
-        assertThat(id).matches("[0-9A-Z]{16}");
+        assertThat(id).matches("[0-9A-Z]{26}");
         assertThat(committed).containsExactly("called");
         assertThat(spool.size()).isEqualTo(1);
         assertThat(files("spool")).containsExactly(id);
