@@ -2,7 +2,8 @@
 # Runs the identical benchmark against Postline, the front-end ceiling harness, Postfix + Dovecot, and with
 # --james Apache James 3.8.1 (memory app), all on 127.0.0.1 high ports, and prints the ratios.
 #
-#   bench/compare.sh [--james] [--out DIR] [--skip-install] [-- BENCH_RUN_OPTIONS...]
+#   bench/compare.sh [--james] [--jfr] [--out DIR] [--skip-install] [-- BENCH_RUN_OPTIONS...]
+#   --jfr records a Java Flight Recording of Postline under the load (OUT/postline.jfr; costs a few percent)
 #   e.g. bench/compare.sh -- --messages 2000 --imap-messages 2000 --latency-samples 100
 #
 # Needs root (apt-get, the Postfix and Dovecot daemons). Installs postfix, dovecot-imapd and dovecot-pop3d
@@ -13,14 +14,16 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=/var/tmp/postline-compare
 JAMES=no
+JFR=no
 INSTALL=yes
 while [ $# -gt 0 ]; do
   case $1 in
     --james) JAMES=yes ;;
     --out) OUT=$2; shift ;;
     --skip-install) INSTALL=no ;;
+    --jfr) JFR=yes ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -71,6 +74,29 @@ stop_pid() { # pid
   kill -KILL "$1" 2>/dev/null || true
 }
 
+# Whatever happens, nothing this script started is left running.
+PIDS=()
+cleanup() {
+  local status=$?
+  set +e
+  # Only processes still running what we started (a pid may have been reused since).
+  for p in "${PIDS[@]}"; do
+    if [ -r "/proc/$p/cmdline" ] && tr '\0' ' ' < "/proc/$p/cmdline" | grep -qE 'org\.postline|org\.apache\.james'; then
+      stop_pid "$p"
+    fi
+  done
+  if [ -f "$OUT/dovecot/dovecot.conf" ]; then doveadm -c "$OUT/dovecot/dovecot.conf" stop >/dev/null 2>&1; fi
+  if postfix status >/dev/null 2>&1; then postfix stop >/dev/null 2>&1; fi
+  exit "$status"
+}
+trap cleanup EXIT
+
+for port in 12525 11143 11110 12625 12025 12143 12110 13025 13143 13110; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "compare.sh: port $port is already in use; stop what listens there first" >&2; exit 1
+  fi
+done
+
 # ---------------------------------------------------------------- Postline
 log "Postline"
 cp -a "$DIST" "$OUT/postline"
@@ -95,20 +121,27 @@ for u in $USERS; do echo "$PASSWORD" | "$OUT/postline/bin/postline" user add "$u
 # A first start creates the TLS certificate and the mailbox tables; the measured start is the second.
 "$BENCH" startup --port 12525 --pid-file "$OUT/postline.pid" --log "$OUT/postline.out" \
   -- "$OUT/postline/bin/postline" run >/dev/null
+PIDS+=("$(cat "$OUT/postline.pid")")
 stop_pid "$(cat "$OUT/postline.pid")"
+if [ $JFR = yes ]; then
+  export POSTLINE_JAVA_OPTS="${POSTLINE_JAVA_OPTS:-} -XX:StartFlightRecording=filename=$OUT/postline.jfr,settings=profile,dumponexit=true"
+fi
 STARTUP_MS=$("$BENCH" startup --port 12525 --pid-file "$OUT/postline.pid" --log "$OUT/postline.out" \
   -- "$OUT/postline/bin/postline" run)
 PID=$(cat "$OUT/postline.pid")
+PIDS+=("$PID")
 log "Postline pid $PID greeted after $STARTUP_MS ms"
 "$BENCH" run --name postline --smtp-port 12525 --imap-port 11143 --pop3-port 11110 --domain $DOMAIN \
   --password $PASSWORD --server-pid "$PID" --startup-ms "$STARTUP_MS" --client-check \
   --json "$OUT/postline.json" "${BENCH_ARGS[@]}" | tee "$OUT/postline.txt"
 stop_pid "$PID"
+unset POSTLINE_JAVA_OPTS
 
 # ---------------------------------------------------------------- the front-end ceiling
 log "ceiling: James Protocols SMTP + write-and-fsync hook"
 "$BENCH" ceiling --port 12625 --dir "$OUT/ceiling-mail" > "$OUT/ceiling.out" 2>&1 &
 CEILING=$!
+PIDS+=("$CEILING")
 wait_port 127.0.0.1 12625 60
 "$BENCH" run --name ceiling --smtp-port 12625 --phases smtp --no-delivery --domain $DOMAIN \
   --json "$OUT/ceiling.json" "${BENCH_ARGS[@]}" | tee "$OUT/ceiling.txt"
@@ -121,9 +154,11 @@ mkdir -p "$OUT/postfix" "$OUT/dovecot/run" "$MAIL"
 chown -R vmail:vmail "$MAIL"
 : > "$OUT/postfix/vmailbox"
 : > "$OUT/dovecot/users"
+# A salted, iterated hash as Postline keeps (PBKDF2, 210,000 rounds); SHA512-CRYPT is Dovecot's usual choice.
+HASH=$(doveadm pw -s SHA512-CRYPT -p "$PASSWORD")
 for u in $USERS; do
   echo "$u@$DOMAIN $DOMAIN/$u/" >> "$OUT/postfix/vmailbox"
-  echo "$u@$DOMAIN:{PLAIN}$PASSWORD" >> "$OUT/dovecot/users"
+  echo "$u@$DOMAIN:$HASH" >> "$OUT/dovecot/users"
 done
 chmod 640 "$OUT/dovecot/users"; chgrp dovecot "$OUT/dovecot/users"
 for f in main.cf master.cf; do
@@ -164,7 +199,7 @@ mail_max_userip_connections = 100
 first_valid_uid = $VUID
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u $OUT/dovecot/users
+  args = username_format=%u $OUT/dovecot/users
 }
 userdb {
   driver = static
@@ -202,6 +237,7 @@ if [ $JAMES = yes ]; then
   log "Apache James 3.8.1 memory app"
   "$ROOT/bench/james.sh" "$OUT/james" 13025 13143 13110 "$DOMAIN" "$PASSWORD" "$USERS"
   JPID=$(cat "$OUT/james/james.pid")
+  PIDS+=("$JPID")
   "$BENCH" run --name james --smtp-port 13025 --imap-port 13143 --pop3-port 13110 --domain $DOMAIN \
     --password $PASSWORD --server-pid "$JPID" --json "$OUT/james.json" "${BENCH_ARGS[@]}" | tee "$OUT/james.txt"
   stop_pid "$JPID"

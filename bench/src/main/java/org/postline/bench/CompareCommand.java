@@ -37,7 +37,7 @@ final class CompareCommand implements Callable<Integer> {
             Report theirs = Report.readJson(baseline.getValue());
             out.printf("%n%s vs %s (ratio = %s / %s)%n", mine.about().getOrDefault("server", "candidate"),
                     baseline.getKey(), mine.about().getOrDefault("server", "candidate"), baseline.getKey());
-            out.printf("%-46s %12s %12s %8s %10s %s%n", "benchmark", "candidate", baseline.getKey(), "ratio",
+            out.printf("%-62s %12s %12s %8s %10s %s%n", "benchmark", "candidate", baseline.getKey(), "ratio",
                     "target", "met");
             for (Result ours : mine.results()) {
                 Optional<Result> match = theirs.results().stream().filter(r -> r.key().equals(ours.key())).findFirst();
@@ -46,7 +46,7 @@ final class CompareCommand implements Callable<Integer> {
                 }
                 double ratio = ours.value() / match.get().value();
                 Optional<Target> target = Targets.of(baseline.getKey(), ours);
-                out.printf(Locale.ROOT, "%-46s %12.2f %12.2f %8.2f %10s %s%n", ours.label(), ours.value(),
+                out.printf(Locale.ROOT, "%-62s %12.2f %12.2f %8.2f %10s %s%n", ours.label(), ours.value(),
                         match.get().value(), ratio, target.map(Target::describe).orElse(""),
                         target.map(t -> t.met(ratio) ? "yes" : "NO").orElse(""));
             }

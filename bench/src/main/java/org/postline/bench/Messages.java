@@ -29,7 +29,9 @@ public final class Messages {
                 .append("Date: Sun, 22 Nov 2026 09:00:00 +0000\r\n")
                 .append("MIME-Version: 1.0\r\n")
                 .append("Content-Type: text/plain; charset=us-ascii\r\n")
-                .append("\r\n");
+                .append("\r\n")
+                // A body line of its own, so no two bodies are equal (a store may deduplicate equal bodies).
+                .append("Body of ").append(subject).append(", ").append(System.nanoTime()).append("\r\n");
         int line = 0;
         while (text.length() < size - 2) {
             int room = size - 2 - text.length();

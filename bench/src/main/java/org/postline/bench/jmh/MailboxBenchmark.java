@@ -60,6 +60,7 @@ public class MailboxBenchmark {
         StorageConfig config = new StorageConfig("jdbc:derby:" + directory.resolve("derby") + ";create=true",
                 Optional.empty(), Optional.empty(), 10, directory.resolve("blobs"));
         store = Store.open(config, "bench.test");
+        store.domains().add("bench.test");
         store.users().add(USER, "bench-pw".toCharArray());
         mailboxes = MailboxStore.open(store.dataSource(), directory.resolve("blobs").resolve("mailboxes"),
                 store.users());
