@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WireFuzzing {
 
     /** Longer than any pause the listeners add (failed-login delays are 50 ms in tests). */
-    private static final int FIRST_BOUND_MILLIS = 5_000;
+    private static final int FIRST_BOUND_MILLIS = 1_000;
     private static final int SESSION_BOUND_MILLIS = 15_000;
     /** More than the largest literal, line or chunk the test listeners accept (1 MiB messages). */
     private static final int FILLER_BYTES = 1_100_000;
@@ -33,7 +33,7 @@ public final class WireFuzzing {
 
     /**
      * Plays the input as one client session, then {@code ending} (bytes that close any state of the protocol
-     * and say goodbye). The server must then close the connection; if it does not within a few seconds it may
+     * and say goodbye). The server must then close the connection; if it does not within a second it may
      * be waiting for the rest of a literal or chunk the input announced, so filler and the ending are sent
      * once more, and a session still open after that is a hang. Returns what the server sent.
      */
