@@ -126,9 +126,8 @@ class SmtpListenerLifecycleTest {
                 if (socket.getInputStream().read() < 0) {
                     return true;
                 }
-            } catch (SocketException refusedOrReset) {
-                // Refused, or accepted by the closing socket's backlog and then reset: not served either way.
-                return true;
+            } catch (SocketException refused) {
+                return true; // refused, or accepted by the kernel just before the listener closed, then reset
             }
             try {
                 Thread.sleep(20);

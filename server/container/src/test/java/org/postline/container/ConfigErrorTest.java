@@ -56,6 +56,28 @@ class ConfigErrorTest {
     }
 
     @Test
+    void aParameterWithALineBreakThatWouldStartANewHeaderIsRefused() {
+        ConfigException e = fail(root("<mailet match=\"All\" class=\"AddSubjectPrefix\">"
+                + "<subjectPrefix>[list]&#13;&#10;Bcc: everyone@example.org</subjectPrefix></mailet>"));
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.getMessage()).contains("subjectPrefix").contains("inject");
+    }
+
+    @Test
+    void aParameterWithAControlCharacterIsRefused() {
+        ConfigException e = fail(root("<mailet match=\"All\" class=\"SetMimeHeader\"><name>X-Tag</name>"
+                + "<value>a&#127;b</value></mailet>"));
+        assertThat(e.getMessage()).contains("value").contains("U+007F");
+    }
+
+    @Test
+    void indentedMultiLineParametersAreFolds() throws Exception {
+        Path file = TestEnv.write(dir, root("<mailet match=\"All\" class=\"SetMimeHeader\">\n<name>X-Note</name>\n"
+                + "<value>first line\n      second line</value>\n</mailet>"));
+        MailetContainer.load(file, new TestEnv().environment()).close();
+    }
+
+    @Test
     void unknownElement() {
         ConfigException e = fail(root("<mailet match=\"All\" class=\"Null\"/>\n<maillet match=\"All\" class=\"Null\"/>"));
         assertThat(e.line()).isEqualTo(5);

@@ -174,11 +174,36 @@ public final class ContainerConfigReader {
                 throw error(param, where + "/" + key, "unexpected element <" + param.children().get(0).name()
                         + ">; an init parameter holds plain text");
             }
+            checkLineBreaks(param, where + "/" + key, param.text());
             parameters.merge(key, param.text(), (a, b) -> a + "," + b);
         }
         checkPolicyValue(m, where, parameters, ON_MAILET_EXCEPTION);
         checkPolicyValue(m, where, parameters, ON_MATCH_EXCEPTION);
         return new MailetConfigEntry(className, condition, notmatch.isPresent(), parameters, m.line(), where);
+    }
+
+    /**
+     * Mailets copy parameters into header fields and SMTP commands (a subject prefix, a header value, a HELO
+     * name). A line break there followed by anything but indentation (a fold) would start a new header or
+     * command, so only folded multi-line values are accepted, and no other control characters.
+     */
+    private void checkLineBreaks(XmlElement param, String setting, String value) throws ConfigException {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n') {
+                int next = i + 1;
+                while (next < value.length() && (value.charAt(next) == '\r' || value.charAt(next) == '\n')) {
+                    next++;
+                }
+                if (next < value.length() && value.charAt(next) != ' ' && value.charAt(next) != '\t') {
+                    throw error(param, setting, "a line break followed by text at the start of a line would inject a "
+                            + "header field or command; indent continuation lines or keep the value on one line");
+                }
+                i = next - 1;
+            } else if (c < 0x20 && c != '\t' || c == 0x7f) {
+                throw error(param, setting, "control character U+%04X is not allowed in a parameter".formatted((int) c));
+            }
+        }
     }
 
     private void checkPolicyValue(XmlElement m, String where, Map<String, String> parameters, String key)

@@ -49,6 +49,8 @@ final class FakeSmtpServer implements AutoCloseable {
     volatile List<String> extensions = List.of("PIPELINING", "8BITMIME", "SIZE 10000000");
     volatile boolean rejectEhlo;
     volatile boolean silent;
+    /** Takes the whole message, then never answers the end of DATA: a peer that hangs mid-transaction. */
+    volatile boolean stallAfterData;
     volatile SSLContext tls;
     volatile String authUser;
     volatile String authPassword;
@@ -208,6 +210,10 @@ final class FakeSmtpServer implements AutoCloseable {
                     }
                     reply("354 go ahead");
                     byte[] data = readData();
+                    if (stallAfterData) {
+                        in.read(); // hold the connection, never answer
+                        return;
+                    }
                     String answer = nextDataReply();
                     transactions.add(new Transaction(helo, ehlo, secured, authenticated, mailFrom, List.copyOf(rcpts),
                             data, answer));

@@ -87,6 +87,23 @@ class RemoteDeliveryConnectionTest {
     }
 
     @Test
+    void aPeerThatStallsAfterTheMessageTimesOutAndTheMailIsRetriedNotLost() throws Exception {
+        FakeSmtpServer stalling = h.ipv6Twin();
+        stalling.stallAfterData = true;
+        h.mx("stall.test", 10, "mx.stall.test").host("mx.stall.test", "::1");
+        h.mx("live.test", 10, "mx.live.test").host("mx.live.test", "127.0.0.1");
+        h.start("<timeout>3s</timeout><deliveryThreads>2</deliveryThreads><delayTime>1h</delayTime>");
+        h.send("carol@sender.test", "a@stall.test");
+        await("the stalling peer holds a connection", () -> stalling.open.get() == 1);
+        h.send("carol@sender.test", "b@live.test");
+        await("the other mail delivered", () -> h.server().transactions.size() == 1);
+        await("the stalled mail deferred, not dropped", () -> h.outgoing().all().size() == 1
+                && h.outgoing().all().get(0).failedAttempts() == 1);
+        assertThat(h.outgoing().all().get(0).envelope().recipients()).containsExactly("a@stall.test");
+        assertThat(h.outgoing().all().get(0).lastFailure()).containsIgnoringCase("timed out");
+    }
+
+    @Test
     void starttlsIsUsedWhenOffered() throws Exception {
         h.server().extensions = List.of("STARTTLS", "8BITMIME");
         h.server().tls = TestCertificates.serverContext(localhostKeystore); // not valid for the MX name: fine here
