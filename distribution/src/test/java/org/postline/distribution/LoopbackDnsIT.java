@@ -38,6 +38,8 @@ class LoopbackDnsIT {
         assertThat(own).as("this JVM's dns.server").isNotNull().matches("[0-9.:\\[\\]a-fA-F]+");
         assertThat(loopback(own)).as(own).isTrue();
 
+        assertThat(options).as("no reverse lookup per connection").contains("-Djames.protocols.mdc.hostname=false");
+
         Path launcher = Path.of(System.getProperty("postline.dist"), "bin", "postline");
         assertThat(Files.readString(launcher)).contains("exec \"$JAVA\" ${POSTLINE_JAVA_OPTS:-}");
     }
