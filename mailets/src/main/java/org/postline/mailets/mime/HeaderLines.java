@@ -15,6 +15,11 @@ public final class HeaderLines {
     /** The field "Name: value" with its line break, the value encoded and folded as needed. */
     public static byte[] field(String name, String value, byte[] lineBreak) {
         String encoded = EncoderUtil.encodeIfNecessary(value, EncoderUtil.Usage.TEXT_TOKEN, name.length() + 2);
+        return folded(name, encoded, lineBreak);
+    }
+
+    /** The field "Name: value" with its line break, folded before spaces as needed; the value is not encoded. */
+    static byte[] folded(String name, String encoded, byte[] lineBreak) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(name.length() + encoded.length() + 16);
         StringBuilder line = new StringBuilder(name).append(':');
         String[] words = encoded.split(" ", -1);

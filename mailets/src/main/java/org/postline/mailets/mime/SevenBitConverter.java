@@ -8,12 +8,23 @@ import java.util.Set;
  * Makes an 8-bit message fit for a server without 8BITMIME (RFC 6152): each leaf part holding 8-bit data is
  * re-encoded, as quoted-printable when it is mostly ASCII and base64 otherwise; multiparts and attached
  * messages that declared 8bit/binary are relabelled 7bit once their insides are converted; raw UTF-8 in
- * Subject, Comments and Content-Description becomes RFC 2047 encoded words. Everything else keeps its bytes.
+ * unstructured header fields (Subject, X-..., any field not known to be structured) and in the display names
+ * and comments of address fields becomes RFC 2047 encoded words. Everything else keeps its bytes.
  * Used by the ConvertTo7Bit mailet and by RemoteDelivery.
  */
 public final class SevenBitConverter {
 
-    private static final Set<String> UNSTRUCTURED = Set.of("subject", "comments", "content-description");
+    /** Fields whose display names and comments may hold encoded words (RFC 2047 section 5 (3)). */
+    private static final Set<String> ADDRESS = Set.of("from", "sender", "reply-to", "to", "cc", "bcc",
+            "resent-from", "resent-sender", "resent-to", "resent-cc", "resent-bcc", "disposition-notification-to");
+    /** Structured fields with no place for an encoded word that a rewrite could safely use: left alone. */
+    private static final Set<String> STRUCTURED = Set.of("date", "resent-date", "message-id", "resent-message-id",
+            "in-reply-to", "references", "received", "return-path", "mime-version", "content-type",
+            "content-transfer-encoding", "content-id", "content-disposition", "content-language",
+            "content-location", "content-md5", "dkim-signature", "domainkey-signature", "arc-seal",
+            "arc-message-signature", "arc-authentication-results", "authentication-results", "received-spf",
+            "keywords", "list-id", "list-unsubscribe", "list-unsubscribe-post", "list-post", "list-help",
+            "list-subscribe", "list-owner", "list-archive");
 
     private final MimeLimits limits;
 
@@ -91,12 +102,21 @@ public final class SevenBitConverter {
         }
     }
 
-    /** Raw UTF-8 in unstructured fields becomes encoded words; other 8-bit fields are left (no safe rewrite). */
+    /**
+     * Raw UTF-8 in unstructured fields and in address fields' phrases becomes encoded words; other 8-bit fields
+     * (an 8-bit address, a structured field) are left: they have no safe 7-bit form.
+     */
     private static void encodeHeaders(MimeEntity entity, MimeEdits edits, byte[] lineBreak) {
         for (HeaderField field : entity.fields()) {
-            if (UNSTRUCTURED.contains(field.lowerName())
-                    && has8Bit(field.rawValue().getBytes(StandardCharsets.ISO_8859_1))) {
-                String value = HeaderField.asUtf8IfValid(field.rawValue()).trim();
+            if (!has8Bit(field.rawValue().getBytes(StandardCharsets.ISO_8859_1))
+                    || STRUCTURED.contains(field.lowerName())) {
+                continue;
+            }
+            String value = HeaderField.asUtf8IfValid(field.rawValue()).trim();
+            if (ADDRESS.contains(field.lowerName())) {
+                AddressPhrases.encode(value).ifPresent(encoded -> edits.replace(field.start(), field.end(),
+                        HeaderLines.folded(field.name(), encoded, lineBreak)));
+            } else {
                 edits.replace(field.start(), field.end(), HeaderLines.field(field.name(), value, lineBreak));
             }
         }

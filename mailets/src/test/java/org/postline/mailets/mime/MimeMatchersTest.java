@@ -57,6 +57,13 @@ class MimeMatchersTest {
     }
 
     @Test
+    void headerMatchesGivesUpOnCatastrophicBacktracking() throws Exception {
+        byte[] mail = ("Subject: " + "a".repeat(900) + "b\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+        assertThat(Corpus.matcher(new HeaderMatches(), "Subject:((a+)+)+$").match(Corpus.mail(mail))).isEmpty();
+        assertThat(Corpus.matcher(new HeaderMatches(), "Subject:a+b$").match(Corpus.mail(mail))).isNotEmpty();
+    }
+
+    @Test
     void malformedMimeMatchesNothing() throws Exception {
         byte[] broken = "Content-Type: multipart/mixed\r\n\r\n--x\r\nContent-Disposition: attachment\r\n\r\nx\r\n"
                 .getBytes(StandardCharsets.US_ASCII);

@@ -38,6 +38,7 @@ class RunProcessTest {
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "-Dlogback.configurationFile=" + REPO_CONF.resolve("logback.xml"),
+                "-Ddns.server=" + System.getProperty("dns.server"), // the test JVM's loopback-only resolver
                 Postline.class.getName(), "--home", home.toString(), "run")
                 .redirectErrorStream(true)
                 .start();

@@ -68,7 +68,8 @@ public final class DnsClient {
         return resolver;
     }
 
-    private Resolver resolver() {
+    /** Package-private so a test can check which servers the defaults ask. */
+    Resolver resolver() {
         Resolver r = resolver;
         if (r == null) {
             synchronized (this) {
