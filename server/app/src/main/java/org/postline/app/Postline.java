@@ -38,6 +38,7 @@ public final class Postline implements Callable<Integer> {
 
     /** The command line's own logging: warnings only, to standard error, no log file. */
     static final String CLI_LOGBACK = "org/postline/app/logback-cli.xml";
+    private static final String REVERSE_LOOKUP_PROPERTY = "james.protocols.mdc.hostname";
 
     @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "Postline home: conf/ and extensions/ are found here, and var/ unless postline.xml moves it"
@@ -64,6 +65,11 @@ public final class Postline implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // James Protocols would look up every client's host name for its log context: a blocking reverse DNS
+        // query per connection, on an I/O thread. Postline logs addresses; an explicit setting still wins.
+        if (System.getProperty(REVERSE_LOOKUP_PROPERTY) == null) {
+            System.setProperty(REVERSE_LOOKUP_PROPERTY, "false");
+        }
         if (!isRunCommand(args)) {
             // Before any logger exists: administration commands must not write to the server's log file.
             System.setProperty("logback.configurationFile", CLI_LOGBACK);
