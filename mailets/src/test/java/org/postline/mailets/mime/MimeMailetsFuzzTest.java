@@ -19,7 +19,8 @@ import org.postline.matchers.HeaderMatches;
  * Jazzer fuzzing of the MIME mailets and matchers: one input is one message, run through every MIME mailet
  * (each on a fresh mail) and every MIME matcher. Nothing throws, the mail ends in its own state, "error" or
  * the reject processor, and an edited message is never much larger than the input. Plain runs replay the
- * seed corpus ({@code MimeMailetsFuzzTestInputs/}, the .eml test messages); {@code JAZZER_FUZZ=1} fuzzes.
+ * seed corpus ({@code MimeMailetsFuzzTestInputs/}: the .eml test messages, deep nesting, many parts);
+ * {@code JAZZER_FUZZ=1} fuzzes.
  */
 class MimeMailetsFuzzTest {
 
