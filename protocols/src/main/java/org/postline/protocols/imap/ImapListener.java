@@ -149,7 +149,8 @@ public final class ImapListener implements Listener {
                 context.quotaRootResolver(), context.metrics()),
             context.mailboxes(), context.metrics());
         ImapProcessor processor = new FlushedBye(new DefaultMailboxProvisioner(
-            new LoginThrottle(james, limits.authFailureDelay(), limits.maxAuthFailures()), context.mailboxes()));
+            new LoginThrottle(james, limits.authFailureDelay(), limits.maxAuthFailures()), context.mailboxes(),
+            context.subscriptions()));
         processor.configure(imapConfiguration);
         Duration idleAfterLogin = limits.idleTimeout().compareTo(imapLimits.minAuthenticatedIdle()) >= 0
             ? limits.idleTimeout() : imapLimits.minAuthenticatedIdle();

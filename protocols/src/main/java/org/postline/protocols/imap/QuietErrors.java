@@ -3,6 +3,7 @@ package org.postline.protocols.imap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Handles the errors a public port sees all day (over-long lines, commands pipelined after STARTTLS, failed
  * handshakes, resets) with a line in the log instead of the stack trace James's core handler logs for each.
- * Anything else goes on to James.
+ * Anything else is logged at WARN with its cause and goes on to James, which closes the connection.
  */
 final class QuietErrors extends ChannelInboundHandlerAdapter {
 
@@ -42,12 +43,27 @@ final class QuietErrors extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        if (has(cause, SSLException.class) || has(cause, IOException.class)) {
+        if (transportFailure(cause)) {
             LOGGER.info("listener '{}': connection from {} failed: {}", listener, address(ctx), cause.getMessage());
             ctx.close();
             return;
         }
+        // James's core handler logs out and closes the connection; say why, with the cause.
+        LOGGER.warn("listener '{}': closing the connection from {} after an unexpected error", listener, address(ctx),
+            cause);
         ctx.fireExceptionCaught(cause);
+    }
+
+    /**
+     * The socket or TLS failed (reset, broken pipe, bad handshake): Netty reports these as an IOException, or an
+     * SSLException inside its decoder's wrapper. An IOException deeper in a cause chain is a server-side failure
+     * (a store or a file) and is not quiet.
+     */
+    private static boolean transportFailure(Throwable cause) {
+        if (cause instanceof IOException) {
+            return true;
+        }
+        return cause instanceof DecoderException && has(cause, SSLException.class);
     }
 
     private static boolean has(Throwable error, Class<? extends Throwable> type) {

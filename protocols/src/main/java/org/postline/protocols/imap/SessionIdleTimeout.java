@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.james.imap.api.ImapSessionState;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imapserver.netty.NettyConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Closes a connection whose client has sent no whole command for too long: {@code beforeLogin} while it is not
@@ -20,6 +22,7 @@ import org.apache.james.imapserver.netty.NettyConstants;
  */
 final class SessionIdleTimeout extends IdleStateHandler {
 
+    private static final Logger LOGGER = LoggerFactory.getLogger(SessionIdleTimeout.class);
     private static final byte[] BYE = "* BYE Autologout; idle for too long\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final long periodNanos;
@@ -51,6 +54,8 @@ final class SessionIdleTimeout extends IdleStateHandler {
             || session.getState() == ImapSessionState.SELECTED);
         long limit = loggedIn ? afterLoginNanos : beforeLoginNanos;
         if ((long) silentPeriods * periodNanos >= limit) {
+            LOGGER.info("closing IMAP connection from {}: idle for {} ms{}", ctx.channel().remoteAddress(),
+                TimeUnit.NANOSECONDS.toMillis(limit), loggedIn ? "" : " before login");
             ctx.channel().config().setAutoRead(false);
             ctx.writeAndFlush(Unpooled.wrappedBuffer(BYE)).addListener(ChannelFutureListener.CLOSE);
         }

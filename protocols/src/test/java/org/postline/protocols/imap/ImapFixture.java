@@ -14,6 +14,7 @@ import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.exception.MailboxExistsException;
 import org.apache.james.mailbox.exception.MailboxNotFoundException;
 import org.apache.james.mailbox.model.FetchGroup;
 import org.apache.james.mailbox.model.MailboxPath;
@@ -70,7 +71,11 @@ final class ImapFixture implements AutoCloseable {
         try {
             manager = store.mailboxManager().getMailbox(inbox, session);
         } catch (MailboxNotFoundException missing) {
-            store.mailboxManager().createMailbox(inbox, session);
+            try {
+                store.mailboxManager().createMailbox(inbox, session);
+            } catch (MailboxExistsException createdConcurrently) {
+                // a login or another delivery created it meanwhile, as LocalDelivery allows for
+            }
             manager = store.mailboxManager().getMailbox(inbox, session);
         }
         manager.appendMessage(new ByteArrayInputStream(message), new Date(), session, true, new Flags());
