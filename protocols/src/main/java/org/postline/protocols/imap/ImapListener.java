@@ -148,9 +148,9 @@ public final class ImapListener implements Listener {
                 context.subscriptions(), new SpecialUseMailboxTyper(), context.quotaManager(),
                 context.quotaRootResolver(), context.metrics()),
             context.mailboxes(), context.metrics());
-        ImapProcessor processor = new FlushedBye(new DefaultMailboxProvisioner(
+        ImapProcessor processor = new IoOrderedCompletion(new FlushedBye(new DefaultMailboxProvisioner(
             new LoginThrottle(james, limits.authFailureDelay(), limits.maxAuthFailures()), context.mailboxes(),
-            context.subscriptions()));
+            context.subscriptions())));
         processor.configure(imapConfiguration);
         Duration idleAfterLogin = limits.idleTimeout().compareTo(imapLimits.minAuthenticatedIdle()) >= 0
             ? limits.idleTimeout() : imapLimits.minAuthenticatedIdle();

@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imapserver.netty.NettyConstants;
+import reactor.core.publisher.Mono;
 
 /**
  * Holds back a connection's responses for a while (the pause after a failed login), without blocking any
@@ -76,6 +78,21 @@ final class ResponseHold extends ChannelDuplexHandler {
         } else {
             ctx.executor().execute(arm);
         }
+    }
+
+    /** Completes on the connection's I/O thread once every task queued there before this call has run. */
+    Mono<Void> afterQueuedIoTasks() {
+        ChannelHandlerContext ctx = context;
+        if (ctx == null || ctx.executor().isShuttingDown()) {
+            return Mono.empty();
+        }
+        return Mono.create(sink -> {
+            try {
+                ctx.executor().execute(sink::success);
+            } catch (RejectedExecutionException stopped) {
+                sink.success();
+            }
+        });
     }
 
     @Override
