@@ -2,7 +2,6 @@ package org.postline.broker;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
@@ -18,6 +17,7 @@ import org.postline.api.queue.Spool;
 import org.postline.api.queue.SpooledMail;
 import org.postline.store.blob.BlobStore;
 import org.postline.store.blob.PendingBlob;
+import org.postline.store.queue.PendingMailWriter;
 import org.postline.store.queue.MailIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +94,7 @@ final class BrokerSpool implements Spool {
     private Writer writer(Envelope envelope, Optional<Instant> notBefore) {
         Objects.requireNonNull(envelope, "envelope");
         try {
-            return new BrokerWriter(envelope, notBefore, blobs.create());
+            return new PendingMailWriter(envelope, notBefore, blobs.create(), this::commit);
         } catch (IOException e) {
             throw new StoreException("could not start writing a mail to queue " + name + ": " + e.getMessage(), e);
         }
@@ -183,45 +183,5 @@ final class BrokerSpool implements Spool {
             }
         }
         return id;
-    }
-
-    private final class BrokerWriter implements Writer {
-        private final Envelope envelope;
-        private final Optional<Instant> notBefore;
-        private final PendingBlob blob;
-        private boolean finished;
-
-        BrokerWriter(Envelope envelope, Optional<Instant> notBefore, PendingBlob blob) {
-            this.envelope = envelope;
-            this.notBefore = notBefore;
-            this.blob = blob;
-        }
-
-        @Override
-        public OutputStream content() {
-            return blob.stream();
-        }
-
-        @Override
-        public synchronized String commit() {
-            if (finished) {
-                throw new IllegalStateException("this writer was already committed or aborted");
-            }
-            finished = true;
-            return BrokerSpool.this.commit(envelope, notBefore, blob);
-        }
-
-        @Override
-        public synchronized void abort() {
-            finished = true;
-            blob.discard();
-        }
-
-        @Override
-        public synchronized void close() {
-            if (!finished) {
-                abort();
-            }
-        }
     }
 }

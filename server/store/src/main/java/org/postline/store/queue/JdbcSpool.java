@@ -2,7 +2,6 @@ package org.postline.store.queue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -123,7 +122,7 @@ public final class JdbcSpool implements Spool {
     private Writer writer(Envelope envelope, Optional<Instant> notBefore) {
         Objects.requireNonNull(envelope, "envelope");
         try {
-            return new SpoolWriter(envelope, notBefore, blobs.create());
+            return new PendingMailWriter(envelope, notBefore, blobs.create(), this::commit);
         } catch (IOException e) {
             throw new StoreException("could not start writing a mail to queue " + queue + ": " + e.getMessage(), e);
         }
@@ -306,45 +305,5 @@ public final class JdbcSpool implements Spool {
             }
         }
         return id;
-    }
-
-    private final class SpoolWriter implements Writer {
-        private final Envelope envelope;
-        private final Optional<Instant> notBefore;
-        private final PendingBlob blob;
-        private boolean finished;
-
-        SpoolWriter(Envelope envelope, Optional<Instant> notBefore, PendingBlob blob) {
-            this.envelope = envelope;
-            this.notBefore = notBefore;
-            this.blob = blob;
-        }
-
-        @Override
-        public OutputStream content() {
-            return blob.stream();
-        }
-
-        @Override
-        public synchronized String commit() {
-            if (finished) {
-                throw new IllegalStateException("this spool writer was already committed or aborted");
-            }
-            finished = true;
-            return JdbcSpool.this.commit(envelope, notBefore, blob);
-        }
-
-        @Override
-        public synchronized void abort() {
-            finished = true;
-            blob.discard();
-        }
-
-        @Override
-        public synchronized void close() {
-            if (!finished) {
-                abort();
-            }
-        }
     }
 }
