@@ -92,12 +92,7 @@ final class BrokerSpool implements Spool {
     }
 
     private Writer writer(Envelope envelope, Optional<Instant> notBefore) {
-        Objects.requireNonNull(envelope, "envelope");
-        try {
-            return new PendingMailWriter(envelope, notBefore, blobs.create(), this::commit);
-        } catch (IOException e) {
-            throw new StoreException("could not start writing a mail to queue " + name + ": " + e.getMessage(), e);
-        }
+        return PendingMailWriter.start(blobs, name, envelope, notBefore, this::commit);
     }
 
     /** Nothing: the broker pushes this queue's mail to {@link BrokerRoutes}. */

@@ -120,12 +120,7 @@ public final class JdbcSpool implements Spool {
     }
 
     private Writer writer(Envelope envelope, Optional<Instant> notBefore) {
-        Objects.requireNonNull(envelope, "envelope");
-        try {
-            return new PendingMailWriter(envelope, notBefore, blobs.create(), this::commit);
-        } catch (IOException e) {
-            throw new StoreException("could not start writing a mail to queue " + queue + ": " + e.getMessage(), e);
-        }
+        return PendingMailWriter.start(blobs, queue, envelope, notBefore, this::commit);
     }
 
     @Override

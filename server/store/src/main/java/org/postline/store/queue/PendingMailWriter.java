@@ -1,10 +1,14 @@
 package org.postline.store.queue;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
+import org.postline.api.StoreException;
 import org.postline.api.queue.Envelope;
 import org.postline.api.queue.Spool;
+import org.postline.store.blob.BlobStore;
 import org.postline.store.blob.PendingBlob;
 
 /**
@@ -25,7 +29,18 @@ public final class PendingMailWriter implements Spool.Writer {
     private final Commit queue;
     private boolean finished;
 
-    public PendingMailWriter(Envelope envelope, Optional<Instant> notBefore, PendingBlob blob, Commit queue) {
+    /** Starts writing a mail into the queue named {@code queueName}, whose commit is {@code queue}. */
+    public static PendingMailWriter start(BlobStore blobs, String queueName, Envelope envelope,
+                                          Optional<Instant> notBefore, Commit queue) {
+        Objects.requireNonNull(envelope, "envelope");
+        try {
+            return new PendingMailWriter(envelope, notBefore, blobs.create(), queue);
+        } catch (IOException e) {
+            throw new StoreException("could not start writing a mail to queue " + queueName + ": " + e.getMessage(), e);
+        }
+    }
+
+    private PendingMailWriter(Envelope envelope, Optional<Instant> notBefore, PendingBlob blob, Commit queue) {
         this.envelope = envelope;
         this.notBefore = notBefore;
         this.blob = blob;
