@@ -34,11 +34,11 @@ class MigrationsTest {
     void migratesAnEmptyDatabaseAndKeepsItsDataAcrossARestart() {
         StorageConfig config = StoreFixture.config(dir);
         try (Store store = Store.open(config, "example.org")) {
-            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5");
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6");
             store.domains().add("example.org");
         }
         try (Store store = Store.open(config, "example.org")) {
-            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5");
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6");
             assertThat(store.domains().list()).containsExactly("example.org");
         }
     }
@@ -63,7 +63,7 @@ class MigrationsTest {
         shutdown(v1);
 
         try (Store store = Store.open(config, "example.org")) {
-            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5");
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6");
             assertThat(store.domains().list()).containsExactly("example.org");
             assertThat(store.users().list()).containsExactly("alice@example.org");
             assertThat(store.users().authenticate("alice", "s3cret".toCharArray())).contains("alice@example.org");
@@ -105,7 +105,7 @@ class MigrationsTest {
         shutdown(v2);
 
         try (Store store = Store.open(config, "example.org")) {
-            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5");
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6");
             assertThat(store.queue("outgoing").claim(10)).isEmpty();
             assertThat(store.spool().claim(10)).singleElement().satisfies(mail -> {
                 assertThat(mail.id()).isEqualTo("0000000000000001");
@@ -115,6 +115,77 @@ class MigrationsTest {
                 assertThat(in.readAllBytes()).asString(StandardCharsets.US_ASCII).isEqualTo("old mail");
             }
         }
+    }
+
+    @Test
+    void spoolRowsWrittenBeforeVersion6KeepTheirContentInFiles() throws Exception {
+        upgradesAVersion5SpoolRow(StoreFixture.config(dir), blobs -> {
+            java.nio.file.Files.createDirectories(blobs.resolve("spool"));
+            java.nio.file.Files.writeString(blobs.resolve("spool/0000000000000001"), "old mail");
+        }, () -> java.nio.file.Files.exists(StoreFixture.config(dir).blobDirectory().resolve("spool/0000000000000001")));
+    }
+
+    @Test
+    void spoolRowsWrittenBeforeVersion6KeepTheirContentInTheBlobsTable() throws Exception {
+        StorageConfig files = StoreFixture.config(dir);
+        StorageConfig config = new StorageConfig(files.jdbcUrl(), files.user(), files.password(), files.poolSize(),
+                files.blobDirectory(), org.postline.api.config.BodyStorage.DATABASE);
+        EmbeddedDataSource database = derby(config);
+        upgradesAVersion5SpoolRow(config, blobs -> {
+            try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO blobs (area, id, size_bytes, stored_at_ms, content)"
+                        + " VALUES ('spool', '0000000000000001', 8, 1, CAST(X'6f6c64206d61696c' AS BLOB))");
+                c.commit();
+            }
+        }, () -> {
+            try (Connection c = database.getConnection(); Statement s = c.createStatement();
+                 ResultSet rows = s.executeQuery("SELECT COUNT(*) FROM blobs")) {
+                rows.next();
+                return rows.getInt(1) > 0;
+            }
+        });
+    }
+
+    private interface Step {
+        void run(Path blobs) throws Exception;
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** A row (and its content, planted by {@code plant}) as version 5 wrote them is claimed, read and completed. */
+    private void upgradesAVersion5SpoolRow(StorageConfig config, Step plant, Check contentStored) throws Exception {
+        EmbeddedDataSource v5 = derby(config);
+        Migrations.migrate(v5, "derby", "5");
+        try (Connection c = v5.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO spool (id, state, envelope, size_bytes, stored_at_ms, not_before_ms) VALUES"
+                    + " ('0000000000000001', 'root', '" + org.postline.store.queue.EnvelopeCodec.encode(
+                            StoreFixture.envelope("old", "a@example.org")).replace("'", "''") + "', 8, 1, 0)");
+            c.commit();
+        }
+        plant.run(config.blobDirectory());
+        shutdown(v5);
+
+        try (Store store = Store.open(config, "example.org")) {
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6");
+            assertThat(contentStored.holds()).as("the sweep at start keeps the old row's content").isTrue();
+            Spool spool = store.spool();
+            assertThat(spool.claim(10)).extracting(SpooledMail::id).containsExactly("0000000000000001");
+            try (InputStream in = spool.open("0000000000000001")) {
+                assertThat(in.readAllBytes()).asString(StandardCharsets.US_ASCII).isEqualTo("old mail");
+            }
+            spool.complete("0000000000000001");
+            assertThat(spool.size()).isZero();
+            assertThat(contentStored.holds()).as("completing removes the old row's content").isFalse();
+        }
+    }
+
+    private static EmbeddedDataSource derby(StorageConfig config) {
+        EmbeddedDataSource dataSource = new EmbeddedDataSource();
+        dataSource.setDatabaseName(Store.derbyDatabase(config.jdbcUrl()));
+        dataSource.setCreateDatabase("create");
+        return dataSource;
     }
 
     private static List<String> appliedVersions(DataSource dataSource) {

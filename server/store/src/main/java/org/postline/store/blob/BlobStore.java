@@ -25,6 +25,12 @@ public final class BlobStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
     /** Ids become file names, so only a safe alphabet is allowed. */
+    /**
+     * Content up to this size stays in memory while written, so a queue can commit it inside its own row.
+     * 64 KiB holds most mail; a row that large still fits a few of Derby's 32 KiB pages (tables with long
+     * columns) and PostgreSQL keeps it in TOAST, so neither database stores it worse than a file.
+     */
+    public static final int INLINE_LIMIT = 64 * 1024;
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final Path root;
@@ -61,12 +67,21 @@ public final class BlobStore {
         published.createArea(area);
     }
 
-    /** A new, empty temporary blob. */
+    /** True when published blobs are database rows rather than files. */
+    public boolean inDatabase() {
+        return published.inDatabase();
+    }
+
+    /** A new, empty blob; it takes a temporary file only once it outgrows {@link #INLINE_LIMIT}. */
     public PendingBlob create() throws IOException {
+        return new PendingBlob(this, INLINE_LIMIT);
+    }
+
+    Path createTemporary() throws IOException {
         FileAttribute<?>[] attributes = posix
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
                 : new FileAttribute<?>[0];
-        return new PendingBlob(this, Files.createTempFile(tmp, "blob-", ".tmp", attributes));
+        return Files.createTempFile(tmp, "blob-", ".tmp", attributes);
     }
 
     /** @throws NoSuchFileException if there is no such blob */
@@ -99,6 +114,13 @@ public final class BlobStore {
 
     void publish(Path temporary, String area, String id, long size) throws IOException {
         published.publish(temporary, area, id, size);
+    }
+
+    void publish(byte[] content, String area, String id) throws IOException {
+        if (!(published instanceof DatabaseBlobs rows)) {
+            throw new IllegalStateException("blobs kept as files are published from a synced file");
+        }
+        rows.publish(content, area, id);
     }
 
     static String checkId(String id) {

@@ -41,12 +41,34 @@ final class DatabaseBlobs implements PublishedBlobs {
     }
 
     @Override
+    public boolean inDatabase() {
+        return true;
+    }
+
+    /** Inserts the (unsynced) temporary file's content as a row; the commit is the durable step. */
+    @Override
     public void publish(Path temporary, String area, String id, long size) throws IOException {
+        try {
+            insert(area, id, size, () -> Files.newInputStream(temporary));
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    void publish(byte[] content, String area, String id) throws IOException {
+        insert(area, id, content.length, () -> new ByteArrayInputStream(content));
+    }
+
+    private interface Source {
+        InputStream open() throws IOException;
+    }
+
+    private void insert(String area, String id, long size, Source source) throws IOException {
         try {
             jdbc.inTransactionOrThrow(c -> {
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO blobs (area, id, size_bytes,"
                         + " stored_at_ms, content) VALUES (?, ?, ?, ?, ?)");
-                     InputStream content = Files.newInputStream(temporary)) {
+                     InputStream content = source.open()) {
                     insert.setString(1, BlobStore.checkArea(area));
                     insert.setString(2, BlobStore.checkId(id));
                     insert.setLong(3, size);
@@ -63,8 +85,6 @@ final class DatabaseBlobs implements PublishedBlobs {
                 throw new FileAlreadyExistsException(area + "/" + id);
             }
             throw new IOException("could not store blob " + area + "/" + id + ": " + e.getMessage(), e);
-        } finally {
-            Files.deleteIfExists(temporary);
         }
     }
 

@@ -29,6 +29,11 @@ final class FileBlobs implements PublishedBlobs {
         store.createDirectories(areaDirectory(area));
     }
 
+    @Override
+    public boolean inDatabase() {
+        return false;
+    }
+
     /** Moves a synced temporary file to its final name and syncs the directory so the name survives a crash. */
     @Override
     public void publish(Path temporary, String area, String id, long size) throws IOException {

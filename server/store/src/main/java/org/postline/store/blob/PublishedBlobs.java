@@ -10,7 +10,10 @@ interface PublishedBlobs {
 
     void createArea(String area);
 
-    /** Stores the synced temporary file under {@code area/id}; fails if that name is taken. */
+    /** True for rows of the database, whose commit makes them durable: their temporary file needs no sync. */
+    boolean inDatabase();
+
+    /** Stores the temporary file (synced first unless {@link #inDatabase()}) under {@code area/id}; fails if that name is taken. */
     void publish(Path temporary, String area, String id, long size) throws IOException;
 
     /** @throws java.nio.file.NoSuchFileException if there is no such blob */

@@ -1,5 +1,6 @@
 package org.postline.store.queue;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postline.api.StoreException;
@@ -28,10 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Spool} as rows of the {@code spool} table plus one blob file per mail. A commit syncs the file
- * and its directory, then commits the row (Derby syncs its log and group-commits concurrent transactions), so
- * a mail is either fully there or not at all. Claims are leases kept in memory: a new {@code JdbcSpool} (a
- * restart) finds every mail ready again.
+ * The {@link Spool} as rows of the {@code spool} table. Content up to {@link BlobStore#INLINE_LIMIT} (any size
+ * when bodies are in the database) lives in the row's {@code content} column and is committed with it: one
+ * transaction, one sync of the database's log (which group-commits concurrent transactions). Larger content
+ * in files is published first (file and directory synced), then the row is committed. Either way a mail is
+ * fully there or not at all. Claims are leases kept in memory: a new {@code JdbcSpool} (a restart) finds every
+ * mail ready again.
  * <p>Each instance serves one named queue ({@code queue_name}); all queues share the table and the blob area,
  * whose ids are unique across queues.
  */
@@ -47,9 +49,7 @@ public final class JdbcSpool implements Spool {
     private final MailIds ids;
     private final Clock clock;
     private final String queue;
-    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
-    /** Orders claims against the end of a lease, so a claim never picks up a row that was just deleted. */
-    private final Object claimLock = new Object();
+    private final Leases leases = new Leases();
     private final AtomicLong size = new AtomicLong();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
@@ -123,39 +123,54 @@ public final class JdbcSpool implements Spool {
         return PendingMailWriter.start(blobs, queue, envelope, notBefore, this::commit);
     }
 
+    /**
+     * Walks the queue's age index ({@code spool_queue_age}) and stops after the rows it needs. The database
+     * query runs outside any lock of this class; only the in-memory leases are checked and taken under one
+     * (see {@link Leases}).
+     */
     @Override
     public List<SpooledMail> claim(int max) {
         if (max <= 0) {
             return List.of();
         }
+        return leases.claim(max, this::ready);
+    }
+
+    private List<SpooledMail> ready(int limit) {
         long now = clock.millis();
-        synchronized (claimLock) {
-            List<SpooledMail> ready = jdbc.inTransaction("claim spooled mail", c -> {
-                List<SpooledMail> found = new ArrayList<>();
-                try (PreparedStatement query = c.prepareStatement("SELECT id, envelope, size_bytes, stored_at_ms,"
-                        + " failed_attempts, last_failure FROM spool WHERE queue_name = ? AND not_before_ms <= ?"
-                        + " ORDER BY stored_at_ms, id")) {
-                    query.setMaxRows(max + claimed.size()); // claimed rows are skipped, so fetch that many more
-                    query.setString(1, queue);
-                    query.setLong(2, now);
-                    try (ResultSet rows = query.executeQuery()) {
-                        while (found.size() < max && rows.next()) {
-                            String id = rows.getString(1);
-                            if (!claimed.contains(id)) {
-                                readMail(rows, id).ifPresent(found::add);
-                            }
-                        }
+        return jdbc.inTransaction("claim spooled mail", c -> {
+            List<SpooledMail> found = new ArrayList<>();
+            // The Derby hint (a comment elsewhere) makes it walk the age index instead of sorting the ready rows.
+            try (PreparedStatement query = c.prepareStatement("SELECT id, envelope, size_bytes, stored_at_ms,"
+                    + " failed_attempts, last_failure FROM spool --DERBY-PROPERTIES index=spool_queue_age\n"
+                    + " WHERE queue_name = ? AND not_before_ms <= ? ORDER BY queue_name, stored_at_ms, id")) {
+                query.setMaxRows(limit);
+                query.setString(1, queue);
+                query.setLong(2, now);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        String id = rows.getString(1);
+                        readMail(rows, id).ifPresent(found::add);
                     }
                 }
-                return found;
-            });
-            ready.forEach(mail -> claimed.add(mail.id()));
-            return List.copyOf(ready);
-        }
+            }
+            return found;
+        });
     }
 
     @Override
     public InputStream open(String id) {
+        Optional<byte[]> inRow = jdbc.inTransaction("read mail " + id + " from queue " + queue, c -> {
+            try (PreparedStatement query = c.prepareStatement("SELECT content FROM spool WHERE id = ?")) {
+                query.setString(1, id);
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next() ? Optional.ofNullable(rows.getBytes(1)) : Optional.<byte[]>empty();
+                }
+            }
+        });
+        if (inRow.isPresent()) {
+            return new ByteArrayInputStream(inRow.get());
+        }
         try {
             return blobs.open(AREA, id);
         } catch (NoSuchFileException | IllegalArgumentException e) {
@@ -168,16 +183,33 @@ public final class JdbcSpool implements Spool {
     @Override
     public void complete(String id) {
         // The committed delete is the atomic step; the file goes after it (an orphan is swept at the next start).
-        boolean deleted = jdbc.inTransaction("remove mail " + id + " from queue " + queue, c -> {
+        Removed removed = jdbc.inTransaction("remove mail " + id + " from queue " + queue, c -> {
+            boolean blob;
+            try (PreparedStatement query = c.prepareStatement("SELECT CASE WHEN content IS NULL THEN 1 ELSE 0 END"
+                    + " FROM spool WHERE id = ? AND queue_name = ?")) {
+                query.setString(1, id);
+                query.setString(2, queue);
+                try (ResultSet rows = query.executeQuery()) {
+                    if (!rows.next()) {
+                        return Removed.NOTHING;
+                    }
+                    blob = rows.getInt(1) == 1;
+                }
+            }
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM spool WHERE id = ? AND queue_name = ?")) {
                 delete.setString(1, id);
                 delete.setString(2, queue);
-                return delete.executeUpdate() > 0;
+                if (delete.executeUpdate() == 0) {
+                    return Removed.NOTHING;
+                }
             }
+            return blob ? Removed.ROW_AND_BLOB : Removed.ROW;
         });
-        if (deleted) {
+        if (removed != Removed.NOTHING) {
             size.decrementAndGet();
-            blobs.delete(AREA, id);
+            if (removed == Removed.ROW_AND_BLOB) {
+                blobs.delete(AREA, id);
+            }
         } else {
             LOG.debug("Completed mail {} was no longer in queue {}", id, queue);
         }
@@ -242,10 +274,10 @@ public final class JdbcSpool implements Spool {
     }
 
     private void endLease(String id) {
-        synchronized (claimLock) {
-            claimed.remove(id);
-        }
+        leases.end(id);
     }
+
+    private enum Removed { NOTHING, ROW, ROW_AND_BLOB }
 
     private Optional<SpooledMail> readMail(ResultSet rows, String id) throws SQLException {
         try {
@@ -259,36 +291,61 @@ public final class JdbcSpool implements Spool {
         }
     }
 
-    /** Publishes the blob, then the row; on any failure leaves neither behind. */
+    /**
+     * Commits the row with the content inside it (content in memory, or any content when bodies are in the
+     * database: nothing is synced but the transaction), or publishes a large file first and then the row. On
+     * any failure leaves neither behind.
+     */
     private String commit(Envelope envelope, Optional<Instant> notBefore, PendingBlob blob) {
         String id = ids.next();
-        long bytes;
-        try {
-            bytes = blob.publish(AREA, id);
-        } catch (IOException e) {
-            throw new StoreException("could not write mail content to queue " + queue + ": " + e.getMessage(), e);
+        Optional<byte[]> inMemory = blob.inMemory();
+        boolean contentInRow = inMemory.isPresent() || blobs.inDatabase();
+        long bytes = blob.size();
+        if (!contentInRow) {
+            try {
+                bytes = blob.publish(AREA, id);
+            } catch (IOException e) {
+                throw new StoreException("could not write mail content to queue " + queue + ": " + e.getMessage(), e);
+            }
         }
         long now = clock.millis();
         long ready = notBefore.map(Instant::toEpochMilli).orElse(now);
+        long length = bytes;
         try {
             jdbc.inTransaction("commit mail " + id + " to queue " + queue, c -> {
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO spool (id, state, envelope, size_bytes,"
-                        + " stored_at_ms, failed_attempts, last_failure, not_before_ms, queue_name)"
-                        + " VALUES (?, ?, ?, ?, ?, 0, '', ?, ?)")) {
+                        + " stored_at_ms, failed_attempts, last_failure, not_before_ms, queue_name"
+                        + (contentInRow ? ", content) VALUES (?, ?, ?, ?, ?, 0, '', ?, ?, ?)" : ") VALUES (?, ?, ?, ?, ?, 0, '', ?, ?)"))) {
                     insert.setString(1, id);
                     insert.setString(2, envelope.state());
                     insert.setString(3, EnvelopeCodec.encode(envelope));
-                    insert.setLong(4, bytes);
+                    insert.setLong(4, length);
                     insert.setLong(5, now);
                     insert.setLong(6, ready);
                     insert.setString(7, queue);
-                    insert.executeUpdate();
+                    if (inMemory.isPresent()) {
+                        insert.setBytes(8, inMemory.get());
+                        insert.executeUpdate();
+                    } else if (contentInRow) {
+                        try (InputStream content = blob.openContent()) {
+                            insert.setBinaryStream(8, content, length);
+                            insert.executeUpdate();
+                        } catch (IOException e) {
+                            throw new SQLException("could not read the mail's temporary file: " + e.getMessage(), e);
+                        }
+                    } else {
+                        insert.executeUpdate();
+                    }
                 }
                 return null;
             });
         } catch (RuntimeException e) {
-            blobs.delete(AREA, id);
+            if (!contentInRow) {
+                blobs.delete(AREA, id);
+            }
             throw e;
+        } finally {
+            blob.discard(); // the temporary file of content that went into the row, if any
         }
         size.incrementAndGet();
         for (Runnable listener : listeners) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +25,7 @@ import org.postline.api.queue.SpooledMail;
 import org.postline.store.MutableClock;
 import org.postline.store.Store;
 import org.postline.store.StoreFixture;
+import org.postline.store.blob.BlobStore;
 
 /** Named queues over the one spool table: separate, durable, with delayed writes and envelope changes. */
 class MailQueuesTest {
@@ -104,11 +106,20 @@ class MailQueuesTest {
     }
 
     @Test
-    void theOrphanSweepAtStartKeepsTheFilesOfEveryQueue() throws IOException {
-        String outgoing = put(store.queue("outgoing"), "out", "b@example.net");
+    void theOrphanSweepAtStartKeepsTheContentOfEveryQueue() throws IOException {
+        byte[] large = new byte[BlobStore.INLINE_LIMIT + 1];
+        Arrays.fill(large, (byte) 'x');
+        String outgoing;
+        try (Spool.Writer writer = store.queue("outgoing").begin(StoreFixture.envelope("out", "b@example.net"))) {
+            writer.content().write(large);
+            outgoing = writer.commit();
+        }
         plantOrphan("spool", "ORPHAN");
         restart();
-        assertThat(blobs("spool")).contains(outgoing).doesNotContain("ORPHAN");
+        assertThat(blobs("spool")).doesNotContain("ORPHAN");
+        try (InputStream in = store.queue("outgoing").open(outgoing)) {
+            assertThat(in.readAllBytes()).isEqualTo(large);
+        }
     }
 
     @Test

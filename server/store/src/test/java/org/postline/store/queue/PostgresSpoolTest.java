@@ -24,11 +24,6 @@ class PostgresSpoolTest extends SpoolTest {
     }
 
     @Override
-    boolean bodiesInFiles() {
-        return false;
-    }
-
-    @Override
     List<String> files(String area) {
         return "tmp".equals(area) ? super.files(area) : PostgresStores.blobIds(store, area);
     }
