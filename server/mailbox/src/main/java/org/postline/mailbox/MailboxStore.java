@@ -86,7 +86,7 @@ public final class MailboxStore implements AutoCloseable {
             MailboxSchema.migrate(dataSource);
             MessageId.Factory messageIds = new PostlineMessageId.Factory();
             JdbcMailboxSessionMapperFactory mapperFactory = new JdbcMailboxSessionMapperFactory(dataSource,
-                blobDirectory, settings.bodies(), messageIds, clock);
+                blobDirectory, settings.bodies(), settings.inlineBodyBytes(), messageIds, clock);
             mapperFactory.collectUnreferencedBodies();
 
             MetricFactory metrics = new NoopMetricFactory();

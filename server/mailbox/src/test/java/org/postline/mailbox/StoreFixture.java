@@ -15,7 +15,6 @@ import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MailboxPath;
-import org.postline.api.config.BodyStorage;
 import org.postline.mailbox.jdbc.TestDatabase;
 
 import reactor.core.publisher.Mono;
@@ -29,7 +28,7 @@ final class StoreFixture implements AutoCloseable {
     final InMemoryUsers users = new InMemoryUsers(DOMAIN);
     MailboxStore store;
 
-    private final StoreSettings settings;
+    private StoreSettings settings;
 
     StoreFixture(TestDatabase database) throws Exception {
         this(database, StoreSettings.DEFAULTS);
@@ -51,6 +50,12 @@ final class StoreFixture implements AutoCloseable {
             settings.withBodies(database.bodies()));
     }
 
+    /** Reopens with bodies up to {@code inlineBodyBytes} in the database (0: all files, as older stores wrote). */
+    void reopenWithInlineBodyBytes(long inlineBodyBytes) {
+        settings = settings.withInlineBodyBytes(inlineBodyBytes);
+        reopen();
+    }
+
     MailboxSession session(String user) {
         return store.mailboxManager().createSystemSession(Username.of(user));
     }
@@ -63,12 +68,16 @@ final class StoreFixture implements AutoCloseable {
         return store.mailboxManager().getMailbox(inbox, session);
     }
 
-    /** Stored bodies: files in the blob directory (the temporary-file folder excluded), or contents in the database. */
+    /** Stored bodies: contents in the database plus files in the blob directory (the temporary-file folder excluded). */
     long storedBodies() throws IOException, SQLException {
-        if (database.bodies() == BodyStorage.DATABASE) {
-            return count("SELECT COUNT(*) FROM mbx_blob WHERE content IS NOT NULL");
-        }
+        return inlineBodies() + bodyFiles();
+    }
+
+    long bodyFiles() throws IOException {
         Path root = database.blobDirectory();
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile)
                 .filter(path -> !path.getParent().equals(root.resolve("tmp")))
@@ -78,6 +87,10 @@ final class StoreFixture implements AutoCloseable {
 
     long blobRows() throws SQLException {
         return count("SELECT COUNT(*) FROM mbx_blob");
+    }
+
+    long inlineBodies() throws SQLException {
+        return count("SELECT COUNT(*) FROM mbx_blob WHERE content IS NOT NULL");
     }
 
     long totalReferences() throws SQLException {

@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 import org.apache.james.mailbox.exception.MailboxException;
 
@@ -62,8 +63,14 @@ final class DatabaseBodies implements BodyStore {
     /** Reads the whole body: the row cannot be streamed once its transaction has ended. */
     @Override
     public InputStream open(String hash) throws IOException {
+        return new ByteArrayInputStream(content(hash)
+            .orElseThrow(() -> new IOException("Message body " + hash + " is not in the database")));
+    }
+
+    /** The content held by the row, if any. */
+    Optional<byte[]> content(String hash) throws IOException {
         try {
-            byte[] content = database.inTransaction(connection -> {
+            return Optional.ofNullable(database.inTransaction(connection -> {
                 try (PreparedStatement query = connection.prepareStatement(
                         "SELECT content FROM mbx_blob WHERE hash = ?")) {
                     query.setString(1, hash);
@@ -71,11 +78,7 @@ final class DatabaseBodies implements BodyStore {
                         return rows.next() ? rows.getBytes(1) : null;
                     }
                 }
-            });
-            if (content == null) {
-                throw new IOException("Message body " + hash + " is not in the database");
-            }
-            return new ByteArrayInputStream(content);
+            }));
         } catch (MailboxException e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -25,6 +25,12 @@ import org.postline.api.config.BodyStorage;
  */
 public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperFactory {
 
+    /**
+     * Most mail is smaller. A body in the row costs one database log sync shared with its message row; a file
+     * costs two more syncs (file, directory) but keeps big bodies out of the log and out of memory on reads.
+     */
+    public static final long DEFAULT_INLINE_BODY_BYTES = 64 * 1024;
+
     private final Database database;
     private final BlobRefs blobs;
     private final MailboxSequences sequences;
@@ -40,13 +46,24 @@ public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperF
         this(dataSource, blobDirectory, BodyStorage.FILES, messageIds, clock);
     }
 
-    /** With bodies as files under {@code blobDirectory} or in the database. */
+    /** With bodies as files under {@code blobDirectory} (but small ones inline) or in the database. */
     public JdbcMailboxSessionMapperFactory(DataSource dataSource, Path blobDirectory, BodyStorage bodies,
                                            MessageId.Factory messageIds, Clock clock) throws IOException {
+        this(dataSource, blobDirectory, bodies, DEFAULT_INLINE_BODY_BYTES, messageIds, clock);
+    }
+
+    /**
+     * As above; with {@link BodyStorage#FILES}, bodies of at most {@code inlineBodyBytes} are kept in the
+     * database anyway, committed with their message (0: every body is a file).
+     */
+    public JdbcMailboxSessionMapperFactory(DataSource dataSource, Path blobDirectory, BodyStorage bodies,
+                                           long inlineBodyBytes, MessageId.Factory messageIds, Clock clock)
+            throws IOException {
         this.database = new Database(dataSource);
+        DatabaseBodies rows = new DatabaseBodies(database);
         this.blobs = new BlobRefs(bodies == BodyStorage.DATABASE
-            ? new DatabaseBodies(database)
-            : new FileBodies(new BlobFiles(blobDirectory)));
+            ? rows
+            : new InlineOrFileBodies(rows, new FileBodies(new BlobFiles(blobDirectory)), inlineBodyBytes));
         this.sequences = new MailboxSequences(database);
         MessageTable table = new MessageTable(database, blobs, messageIds);
         this.mailboxMapper = new JdbcMailboxMapper(database, blobs);

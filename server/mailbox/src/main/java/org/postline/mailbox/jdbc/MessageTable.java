@@ -84,6 +84,11 @@ final class MessageTable {
     /** Inserts the row and its keywords and takes a reference on the body (storing it if new). */
     void insert(Connection connection, long mailboxId, MessageUid uid, ModSeq modSeq, MailboxMessage message,
                 Incoming incoming, Flags flags, Date saveDate) throws SQLException, MailboxException {
+        if (incoming.bodySource() == null) {
+            blobs.acquireExisting(connection, incoming.bodyHash());
+        } else {
+            blobs.acquire(connection, new BlobFiles.Digest(incoming.bodyHash(), incoming.bodySize()), incoming.bodySource());
+        }
         String sql = "INSERT INTO mbx_message (" + COLUMNS + ", header_bytes)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -109,11 +114,6 @@ final class MessageTable {
             statement.executeUpdate();
         }
         insertKeywords(connection, mailboxId, uid.asLong(), Set.of(flags.getUserFlags()));
-        if (incoming.bodySource() == null) {
-            blobs.acquireExisting(connection, incoming.bodyHash());
-        } else {
-            blobs.acquire(connection, new BlobFiles.Digest(incoming.bodyHash(), incoming.bodySize()), incoming.bodySource());
-        }
     }
 
     /** Rows matching {@code where} (which must bind only its own parameters), in uid order per mailbox. */
