@@ -23,8 +23,11 @@ import org.apache.james.mailbox.store.SessionProviderImpl;
 import org.apache.james.mailbox.store.StoreMailboxAnnotationManager;
 import org.apache.james.mailbox.store.StoreRightManager;
 import org.apache.james.mailbox.store.StoreSubscriptionManager;
+import org.apache.james.mailbox.AttachmentContentLoader;
+import org.apache.james.mailbox.extractor.TextExtractor;
 import org.apache.james.mailbox.store.extractor.DefaultTextExtractor;
 import org.apache.james.mailbox.store.quota.QuotaComponents;
+import org.apache.james.mailbox.store.search.MessageSearchIndex;
 import org.apache.james.mailbox.store.search.SimpleMessageSearchIndex;
 import org.apache.james.metrics.api.MetricFactory;
 import org.postline.api.StoreException;
@@ -98,10 +101,13 @@ public final class MailboxStore implements AutoCloseable {
             StoreMailboxAnnotationManager annotations = new StoreMailboxAnnotationManager(mapperFactory, rights,
                 settings.annotationsPerMailbox(), settings.annotationBytes());
             QuotaComponents quotas = QuotaComponents.disabled(sessionProvider, mapperFactory);
-            SimpleMessageSearchIndex search = new SimpleMessageSearchIndex(new SearchableMessages(mapperFactory), mapperFactory,
-                new DefaultTextExtractor(), (attachment, session) -> {
-                    throw new IOException("Postline stores no separate attachments");
-                });
+            TextExtractor textExtractor = new DefaultTextExtractor();
+            AttachmentContentLoader noAttachments = (attachment, session) -> {
+                throw new IOException("Postline stores no separate attachments");
+            };
+            MessageSearchIndex search = new HeaderScreenedSearchIndex(new SimpleMessageSearchIndex(
+                new SearchableMessages(mapperFactory), mapperFactory, textExtractor, noAttachments),
+                mapperFactory, textExtractor, noAttachments);
             PreDeletionHooks hooks = new PreDeletionHooks(settings.preDeletionHooks(), metrics);
             PostlineMailboxManager manager = new PostlineMailboxManager(mapperFactory, sessionProvider, logins,
                 messageIds, annotations, eventBus, rights, quotas, search, hooks, clock);

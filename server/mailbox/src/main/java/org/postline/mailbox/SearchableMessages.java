@@ -52,7 +52,7 @@ final class SearchableMessages implements MessageMapperFactory {
             });
     }
 
-    private static MailboxMessage withFinalLineBreak(MailboxMessage message) {
+    static MailboxMessage withFinalLineBreak(MailboxMessage message) {
         return (MailboxMessage) Proxy.newProxyInstance(MailboxMessage.class.getClassLoader(),
             new Class<?>[] {MailboxMessage.class}, (proxy, method, args) -> {
                 Object result = invoke(message, method, args);

@@ -3,11 +3,14 @@ package org.postline.mailbox.jdbc;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MessageId;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.apache.james.mailbox.store.mail.AnnotationMapper;
@@ -16,6 +19,7 @@ import org.apache.james.mailbox.store.mail.MessageIdMapper;
 import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.apache.james.mailbox.store.mail.ModSeqProvider;
 import org.apache.james.mailbox.store.mail.UidProvider;
+import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 import org.apache.james.mailbox.store.user.SubscriptionMapper;
 import org.postline.api.config.BodyStorage;
 
@@ -119,6 +123,14 @@ public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperF
     @Override
     public ModSeqProvider getModSeqProvider() {
         return sequences;
+    }
+
+    /**
+     * The messages of a mailbox whose raw header bytes pass {@code header}, in uid order, headers loaded:
+     * a search can screen messages on their header without building the others.
+     */
+    public List<MailboxMessage> messagesByHeader(Mailbox mailbox, Predicate<byte[]> header) throws MailboxException {
+        return messageMapper.findByHeader(mailbox, header);
     }
 
     public MailboxMapper mailboxMapper() {

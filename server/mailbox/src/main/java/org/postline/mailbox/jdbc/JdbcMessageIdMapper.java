@@ -124,6 +124,8 @@ final class JdbcMessageIdMapper implements MessageIdMapper {
 
     private void insert(MailboxMessage message, long mailboxId) throws MailboxException {
         MessageTable.Incoming incoming = table.read(message);
+        // A stored message loads its properties on first use: do it before the transaction, not inside it.
+        message.getProperties();
         Date saveDate = Date.from(clock.instant());
         Flags flags = message.createFlags();
         database.execute(connection -> {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import javax.mail.Flags;
 import javax.mail.Flags.Flag;
@@ -71,6 +72,12 @@ final class JdbcMessageMapper implements MessageMapper {
         return Mono.fromCallable(() -> findInMailbox(mailbox, set, type, limit))
             .subscribeOn(Schedulers.boundedElastic())
             .flatMapIterable(found -> () -> found);
+    }
+
+    /** The messages of the mailbox whose raw header passes {@code header}, with their headers loaded. */
+    List<MailboxMessage> findByHeader(Mailbox mailbox, Predicate<byte[]> header) throws MailboxException {
+        long id = idOf(mailbox);
+        return new ArrayList<>(database.inTransaction(connection -> table.selectByHeader(connection, id, header)));
     }
 
     @Override
@@ -168,19 +175,28 @@ final class JdbcMessageMapper implements MessageMapper {
             ModSeq modSeq = MailboxSequences.allocateModSeq(connection, id);
             List<StoredMessage> messages = table.select(connection, "mailbox_id = ? AND uid BETWEEN ? AND ?",
                 List.of(id, from, to), FetchType.METADATA, 0);
-            List<UpdatedFlags> result = new ArrayList<>(messages.size());
             boolean changed = false;
+            List<UpdatedFlags> result = new ArrayList<>(messages.size());
+            List<MessageTable.FlagChange> changes = new ArrayList<>();
             for (StoredMessage message : messages) {
                 Flags oldFlags = message.createFlags();
                 Flags newFlags = calculator.buildNewFlags(oldFlags);
                 ModSeq messageModSeq = message.getModSeq();
                 if (UpdatedFlags.flagsChanged(oldFlags, newFlags)) {
-                    table.updateFlags(connection, id, message.getUid().asLong(), oldFlags, newFlags, modSeq);
+                    changes.add(new MessageTable.FlagChange(message.getUid().asLong(), oldFlags, newFlags));
                     messageModSeq = modSeq;
+                } else if (!changes.isEmpty()) {
+                    // An unchanged message ends the run: runs must cover every row between their ends.
+                    table.updateFlags(connection, id, changes, modSeq);
                     changed = true;
+                    changes.clear();
                 }
                 result.add(UpdatedFlags.builder().uid(message.getUid()).messageId(message.getMessageId())
                     .modSeq(messageModSeq).oldFlags(oldFlags).newFlags(newFlags).build());
+            }
+            if (!changes.isEmpty()) {
+                table.updateFlags(connection, id, changes, modSeq);
+                changed = true;
             }
             if (!changed) {
                 connection.rollback();
@@ -242,6 +258,8 @@ final class JdbcMessageMapper implements MessageMapper {
         long targetId = idOf(target);
         long sourceId = JdbcMailboxId.of(original.getMailboxId()).value();
         MessageTable.Incoming incoming = table.read(original);
+        // A stored message loads its properties on first use: do it before the transaction, not inside it.
+        original.getProperties();
         Date saveDate = Date.from(clock.instant());
         Flags flags = original.createFlags();
         flags.add(Flag.RECENT);

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import javax.mail.Flags;
 import javax.mail.Flags.Flag;
@@ -27,7 +29,6 @@ import org.apache.james.mailbox.model.MessageId;
 import org.apache.james.mailbox.model.ThreadId;
 import org.apache.james.mailbox.store.mail.MessageMapper.FetchType;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
-import org.apache.james.mailbox.store.mail.model.impl.Properties;
 
 /** SQL for message rows and their keywords, shared by the message mappers. */
 final class MessageTable {
@@ -42,6 +43,8 @@ final class MessageTable {
         }
     }
 
+    private static final String READ_COLUMNS = "mailbox_id, uid, message_id, thread_id, modseq, internal_date,"
+        + " save_date, full_size, body_start, text_lines, answered, deleted, draft, flagged, recent, seen, body_hash";
     private static final String COLUMNS = "mailbox_id, uid, message_id, thread_id, modseq, internal_date, save_date,"
         + " full_size, body_start, text_lines, answered, deleted, draft, flagged, recent, seen, body_hash, properties";
 
@@ -119,18 +122,47 @@ final class MessageTable {
     /** Rows matching {@code where} (which must bind only its own parameters), in uid order per mailbox. */
     List<StoredMessage> select(Connection connection, String where, List<Object> parameters, FetchType fetchType,
                                int limit) throws SQLException {
-        boolean withHeader = fetchType != FetchType.METADATA;
-        String sql = "SELECT " + COLUMNS + (withHeader ? ", header_bytes" : "") + " FROM mbx_message WHERE " + where
+        // Metadata reads skip the large-object columns; the message loads them itself if something asks.
+        boolean withContent = fetchType != FetchType.METADATA;
+        String sql = "SELECT " + READ_COLUMNS + (withContent ? ", properties, header_bytes" : "")
+            + " FROM mbx_message WHERE " + where
             + " ORDER BY mailbox_id, uid" + (limit > 0 ? " FETCH FIRST " + limit + " ROWS ONLY" : "");
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             Database.bind(statement, parameters.toArray());
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    rows.add(readRow(result, withHeader));
+                    rows.add(readRow(result, withContent ? result.getString(18) : null,
+                        withContent ? result.getBytes(19) : null));
                 }
             }
         }
+        return withKeywords(connection, rows);
+    }
+
+    /**
+     * The messages of a mailbox whose header bytes pass {@code header}, in uid order, read with their header;
+     * the rows that fail it are never turned into messages.
+     */
+    List<StoredMessage> selectByHeader(Connection connection, long mailboxId, Predicate<byte[]> header)
+            throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + READ_COLUMNS + ", header_bytes"
+                + " FROM mbx_message WHERE mailbox_id = ? ORDER BY uid")) {
+            statement.setLong(1, mailboxId);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    byte[] bytes = result.getBytes(18);
+                    if (header.test(bytes)) {
+                        rows.add(readRow(result, null, bytes));
+                    }
+                }
+            }
+        }
+        return withKeywords(connection, rows);
+    }
+
+    private List<StoredMessage> withKeywords(Connection connection, List<Row> rows) throws SQLException {
         Map<Long, Map<Long, Set<String>>> keywords = keywordsOf(connection, rows);
         List<StoredMessage> messages = new ArrayList<>(rows.size());
         for (Row row : rows) {
@@ -140,28 +172,88 @@ final class MessageTable {
         return messages;
     }
 
-    /** Writes new flags and modseq of one message. */
-    void updateFlags(Connection connection, long mailboxId, long uid, Flags oldFlags, Flags newFlags, ModSeq modSeq)
-            throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("UPDATE mbx_message SET answered = ?, deleted = ?,"
-                + " draft = ?, flagged = ?, recent = ?, seen = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?")) {
-            setSystemFlags(statement, 1, newFlags);
-            statement.setLong(7, modSeq.asLong());
-            statement.setLong(8, mailboxId);
-            statement.setLong(9, uid);
-            statement.executeUpdate();
+    /** A message whose flags change: its uid and the flags before and after. */
+    record FlagChange(long uid, Flags oldFlags, Flags newFlags) {
+    }
+
+    /**
+     * Writes new flags and the modseq of messages of one mailbox. {@code changes} must be in uid order and each
+     * run of consecutive changes must hold every row of the mailbox between its first and last uid (as when they
+     * come from a range read under the mailbox lock): a run with the same new system flags is one UPDATE.
+     */
+    void updateFlags(Connection connection, long mailboxId, List<FlagChange> changes, ModSeq modSeq) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE mbx_message SET answered = ?, deleted = ?,"
+                + " draft = ?, flagged = ?, recent = ?, seen = ?, modseq = ? WHERE mailbox_id = ? AND uid BETWEEN ? AND ?")) {
+            int runStart = 0;
+            for (int i = 1; i <= changes.size(); i++) {
+                if (i < changes.size() && sameSystemFlags(changes.get(runStart), changes.get(i))) {
+                    continue;
+                }
+                setSystemFlags(update, 1, changes.get(runStart).newFlags());
+                update.setLong(7, modSeq.asLong());
+                update.setLong(8, mailboxId);
+                update.setLong(9, changes.get(runStart).uid());
+                update.setLong(10, changes.get(i - 1).uid());
+                update.addBatch();
+                runStart = i;
+            }
+            update.executeBatch();
         }
-        Set<String> before = Set.of(oldFlags.getUserFlags());
-        Set<String> after = Set.of(newFlags.getUserFlags());
-        for (String removed : before) {
-            if (!after.contains(removed)) {
-                Database.update(connection, "DELETE FROM mbx_keyword WHERE mailbox_id = ? AND uid = ? AND keyword = ?",
-                    mailboxId, uid, removed);
+        updateKeywords(connection, mailboxId, changes);
+    }
+
+    private static boolean sameSystemFlags(FlagChange a, FlagChange b) {
+        return Arrays.equals(a.newFlags().getSystemFlags(), b.newFlags().getSystemFlags());
+    }
+
+    private static void updateKeywords(Connection connection, long mailboxId, List<FlagChange> changes)
+            throws SQLException {
+        Set<String> everAdded = new HashSet<>();
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM mbx_keyword WHERE mailbox_id = ? AND uid = ? AND keyword = ?");
+             PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO mbx_keyword (mailbox_id, uid, keyword) VALUES (?, ?, ?)")) {
+            boolean deletes = false;
+            boolean inserts = false;
+            for (FlagChange change : changes) {
+                Set<String> before = Set.of(change.oldFlags().getUserFlags());
+                Set<String> after = Set.of(change.newFlags().getUserFlags());
+                for (String keyword : before) {
+                    if (!after.contains(keyword)) {
+                        Database.bind(delete, mailboxId, change.uid(), keyword);
+                        delete.addBatch();
+                        deletes = true;
+                    }
+                }
+                for (String keyword : after) {
+                    if (!before.contains(keyword)) {
+                        Database.bind(insert, mailboxId, change.uid(), keyword);
+                        insert.addBatch();
+                        inserts = true;
+                        everAdded.add(keyword);
+                    }
+                }
+            }
+            if (deletes) {
+                delete.executeBatch();
+            }
+            if (inserts) {
+                insert.executeBatch();
             }
         }
-        Set<String> added = new HashSet<>(after);
-        added.removeAll(before);
-        insertKeywords(connection, mailboxId, uid, added);
+        if (everAdded.isEmpty()) {
+            return;
+        }
+        // Callers hold the mailbox row lock, so the check cannot race with another writer.
+        try (PreparedStatement applicable = connection.prepareStatement(
+                "INSERT INTO mbx_applicable_keyword (mailbox_id, keyword) SELECT id, CAST(? AS VARCHAR(250))"
+                    + " FROM mbx_mailbox WHERE id = ? AND NOT EXISTS (SELECT 1 FROM mbx_applicable_keyword"
+                    + " WHERE mailbox_id = ? AND keyword = ?)")) {
+            for (String keyword : everAdded) {
+                Database.bind(applicable, keyword, mailboxId, mailboxId, keyword);
+                applicable.executeUpdate();
+            }
+        }
     }
 
     /** Deletes the rows (keywords cascade) and returns the body references they held. */
@@ -200,6 +292,9 @@ final class MessageTable {
     }
 
     private Map<Long, Map<Long, Set<String>>> keywordsOf(Connection connection, List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return Map.of();
+        }
         Map<Long, long[]> uidBoundsByMailbox = new LinkedHashMap<>();
         for (Row row : rows) {
             uidBoundsByMailbox.merge(row.mailboxId, new long[] {row.uid, row.uid},
@@ -238,12 +333,13 @@ final class MessageTable {
                        String properties, byte[] header) {
     }
 
-    private static Row readRow(ResultSet result, boolean withHeader) throws SQLException {
+    private static final Flag[] FLAG_COLUMNS = {Flag.ANSWERED, Flag.DELETED, Flag.DRAFT, Flag.FLAGGED, Flag.RECENT, Flag.SEEN};
+
+    private static Row readRow(ResultSet result, String properties, byte[] header) throws SQLException {
         Flags flags = new Flags();
-        Flag[] columns = {Flag.ANSWERED, Flag.DELETED, Flag.DRAFT, Flag.FLAGGED, Flag.RECENT, Flag.SEEN};
-        for (int i = 0; i < columns.length; i++) {
+        for (int i = 0; i < FLAG_COLUMNS.length; i++) {
             if (result.getBoolean(11 + i)) {
-                flags.add(columns[i]);
+                flags.add(FLAG_COLUMNS[i]);
             }
         }
         long saveDate = result.getLong(7);
@@ -252,8 +348,7 @@ final class MessageTable {
         Long textLinesOrNull = result.wasNull() ? null : textLines;
         return new Row(result.getLong(1), result.getLong(2), result.getString(3), result.getString(4),
             result.getLong(5), result.getLong(6), saveDateOrNull, result.getLong(8), result.getInt(9),
-            textLinesOrNull, flags, result.getString(17), result.getString(18),
-            withHeader ? result.getBytes(19) : null);
+            textLinesOrNull, flags, result.getString(17), properties, header);
     }
 
     private StoredMessage toMessage(Row row, Set<String> userFlags) {
@@ -261,30 +356,38 @@ final class MessageTable {
         userFlags.forEach(flags::add);
         StoredMessage.HeaderSource header = row.header != null
             ? () -> row.header
-            : () -> loadHeader(row.mailboxId, row.uid);
+            : () -> loadColumn(row.mailboxId, row.uid, "header_bytes", ResultSet::getBytes);
+        StoredMessage.PropertiesSource properties = row.properties != null
+            ? () -> row.properties
+            : () -> loadColumn(row.mailboxId, row.uid, "properties", ResultSet::getString);
         MessageId messageId = messageIds.fromString(row.messageId);
-        ThreadId threadId = ThreadId.fromBaseMessageId(messageIds.fromString(row.threadId));
+        ThreadId threadId = row.threadId.equals(row.messageId)
+            ? ThreadId.fromBaseMessageId(messageId) : ThreadId.fromBaseMessageId(messageIds.fromString(row.threadId));
         StoredMessage message = StoredMessage.create(messageId, threadId, new Date(row.internalDate), row.fullSize,
-            row.bodyStart, header, row.bodyHash, blobs.bodies(), flags,
-            new Properties(PropertiesCodec.decode(row.properties), row.textLines), new JdbcMailboxId(row.mailboxId),
-            Optional.ofNullable(row.saveDate).map(Date::new));
+            row.bodyStart, header, row.bodyHash, blobs.bodies(), flags, properties, row.textLines,
+            new JdbcMailboxId(row.mailboxId), Optional.ofNullable(row.saveDate).map(Date::new));
         message.setUid(MessageUid.of(row.uid));
         message.setModSeq(ModSeq.of(row.modSeq));
         return message;
     }
 
-    private byte[] loadHeader(long mailboxId, long uid) throws IOException {
+    @FunctionalInterface
+    private interface ColumnReader<T> {
+        T read(ResultSet result, int column) throws SQLException;
+    }
+
+    private <T> T loadColumn(long mailboxId, long uid, String column, ColumnReader<T> reader) throws IOException {
         try {
             return database.inTransaction(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT header_bytes FROM mbx_message WHERE mailbox_id = ? AND uid = ?")) {
+                        "SELECT " + column + " FROM mbx_message WHERE mailbox_id = ? AND uid = ?")) {
                     statement.setLong(1, mailboxId);
                     statement.setLong(2, uid);
                     try (ResultSet result = statement.executeQuery()) {
                         if (!result.next()) {
                             throw new MailboxException("Message " + uid + " is no longer in mailbox " + mailboxId);
                         }
-                        return result.getBytes(1);
+                        return reader.read(result, 1);
                     }
                 }
             });

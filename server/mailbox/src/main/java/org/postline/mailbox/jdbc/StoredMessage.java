@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -29,21 +30,59 @@ final class StoredMessage extends SimpleMailboxMessage {
         byte[] load() throws IOException;
     }
 
-    private final StoredContent content;
-
-    private StoredMessage(MessageId messageId, ThreadId threadId, Date internalDate, long size, int bodyStart,
-                          StoredContent content, Flags flags, Properties properties, MailboxId mailboxId,
-                          Optional<Date> saveDate) {
-        super(messageId, threadId, internalDate, size, bodyStart, content, flags, properties, mailboxId, List.of(), saveDate);
-        this.content = content;
+    /** Supplies the encoded MIME properties ({@link PropertiesCodec}); may hit the database. */
+    @FunctionalInterface
+    interface PropertiesSource {
+        String load() throws IOException;
     }
 
+    private final StoredContent content;
+    private final PropertiesSource propertiesSource;
+    private final Long textLines;
+    private volatile Properties properties;
+
+    private StoredMessage(MessageId messageId, ThreadId threadId, Date internalDate, long size, int bodyStart,
+                          StoredContent content, Flags flags, PropertiesSource propertiesSource, Long textLines,
+                          MailboxId mailboxId, Optional<Date> saveDate) {
+        super(messageId, threadId, internalDate, size, bodyStart, content, flags, new Properties(List.of(), textLines),
+            mailboxId, List.of(), saveDate);
+        this.content = content;
+        this.propertiesSource = propertiesSource;
+        this.textLines = textLines;
+    }
+
+    /** Properties are decoded on first use: most commands (flags, sizes, envelopes, searches) never need them. */
     static StoredMessage create(MessageId messageId, ThreadId threadId, Date internalDate, long size, int bodyStart,
                                 HeaderSource header, String bodyHash, BodyStore files, Flags flags,
-                                Properties properties, MailboxId mailboxId, Optional<Date> saveDate) {
+                                PropertiesSource properties, Long textLines, MailboxId mailboxId,
+                                Optional<Date> saveDate) {
         StoredContent content = new StoredContent(header, bodyHash, size, files);
         return new StoredMessage(messageId, threadId, internalDate, size, bodyStart, content, flags, properties,
-            mailboxId, saveDate);
+            textLines, mailboxId, saveDate);
+    }
+
+    @Override
+    public Properties getProperties() {
+        Properties loaded = properties;
+        if (loaded == null) {
+            try {
+                loaded = new Properties(PropertiesCodec.decode(propertiesSource.load()), textLines);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            properties = loaded;
+        }
+        return loaded;
+    }
+
+    @Override
+    public String getMediaType() {
+        return getProperties().getMediaType();
+    }
+
+    @Override
+    public String getSubType() {
+        return getProperties().getSubType();
     }
 
     String bodyHash() {

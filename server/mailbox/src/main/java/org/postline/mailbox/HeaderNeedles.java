@@ -1,0 +1,83 @@
+package org.postline.mailbox;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.apache.james.mailbox.model.SearchQuery;
+
+/**
+ * Texts a message's header must contain for a search to match it, found in the query's AND-ed header
+ * criteria (SUBJECT, HEADER name text). James matches them, case-insensitively, in the unfolded, decoded
+ * value of the header; for a header that is plain ASCII without encoded words that value is a piece of the
+ * raw bytes with line breaks removed, so a header lacking a needle there cannot match and need not be parsed.
+ */
+record HeaderNeedles(List<byte[]> needles) {
+
+    /** The needles of the query, if it has any worth screening on. */
+    static Optional<HeaderNeedles> of(SearchQuery query) {
+        List<byte[]> needles = new ArrayList<>();
+        collect(query.getCriteria(), needles);
+        return needles.isEmpty() ? Optional.empty() : Optional.of(new HeaderNeedles(List.copyOf(needles)));
+    }
+
+    private static void collect(List<SearchQuery.Criterion> criteria, List<byte[]> needles) {
+        for (SearchQuery.Criterion criterion : criteria) {
+            if (criterion instanceof SearchQuery.ConjunctionCriterion conjunction
+                    && conjunction.getType() == SearchQuery.Conjunction.AND) {
+                collect(conjunction.getCriteria(), needles);
+            } else if (criterion instanceof SearchQuery.SubjectCriterion subject) {
+                needle(subject.asHeaderCriterion()).ifPresent(needles::add);
+            } else if (criterion instanceof SearchQuery.HeaderCriterion header) {
+                needle(header).ifPresent(needles::add);
+            }
+        }
+    }
+
+    private static Optional<byte[]> needle(SearchQuery.HeaderCriterion criterion) {
+        if (!(criterion.getOperator() instanceof SearchQuery.ContainsOperator contains)) {
+            return Optional.empty();
+        }
+        String text = contains.getValue();
+        if (text == null || text.isEmpty() || !text.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            return Optional.empty();
+        }
+        return Optional.of(text.toUpperCase(Locale.US).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** False only when no header of these bytes can hold every needle as James reads it. */
+    boolean mayMatch(byte[] header) {
+        byte[] folded = new byte[header.length];
+        int length = 0;
+        for (int i = 0; i < header.length; i++) {
+            byte b = header[i];
+            if (b < 0 || (b == '=' && i + 1 < header.length && header[i + 1] == '?')) {
+                return true; // 8-bit text or an encoded word: only James's decoding can tell
+            }
+            if (b != '\r' && b != '\n') {
+                folded[length++] = b >= 'a' && b <= 'z' ? (byte) (b - ('a' - 'A')) : b;
+            }
+        }
+        for (byte[] needle : needles) {
+            if (!contains(folded, length, needle)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean contains(byte[] haystack, int length, byte[] needle) {
+        outer:
+        for (int start = 0; start + needle.length <= length; start++) {
+            for (int i = 0; i < needle.length; i++) {
+                if (haystack[start + i] != needle[i]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}
