@@ -1,10 +1,12 @@
 package org.postline.protocols.netty;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -17,6 +19,8 @@ import org.apache.james.protocols.api.ProtocolSessionImpl;
 import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.netty.HandlerConstants;
 import org.apache.james.protocols.netty.NettyProtocolTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The James transport of one connection, with these changes: every write runs on the channel's I/O loop in
@@ -30,10 +34,16 @@ public final class ChannelTransport extends NettyProtocolTransport {
     /** The channel attribute James's STARTTLS-aware framer sets when it sees the STARTTLS verb. */
     private static final AttributeKey<Object> START_TLS_IN_FLIGHT = AttributeKey.valueOf("startTlsInFlight");
 
+    private static final Logger LOGGER = LoggerFactory.getLogger(ChannelTransport.class);
+    /** Bytes a stream's first read asks for, and the step its buffer grows by. */
+    private static final int FIRST_READ = 16 * 1024;
+
     private final Channel channel;
     private final Encryption encryption;
     private final Deque<Runnable> held = new ArrayDeque<>();
     private boolean drainScheduled;
+    /** Whether a flush is queued on the I/O loop; used on the I/O loop only. */
+    private boolean flushScheduled;
     private volatile long holdUntilNanos = System.nanoTime();
 
     ChannelTransport(Channel channel, Encryption encryption) {
@@ -67,18 +77,23 @@ public final class ChannelTransport extends NettyProtocolTransport {
     @Override
     protected void writeToClient(byte[] bytes, ProtocolSession session, boolean startTLS) {
         inOrder(() -> {
-            channel.writeAndFlush(Unpooled.wrappedBuffer(bytes));
             if (startTLS) {
+                channel.writeAndFlush(Unpooled.wrappedBuffer(bytes));
                 // Installed in the same I/O-loop task as the plain-text 220 goes out: the client's
                 // handshake can only arrive after it.
                 channel.pipeline().addFirst(HandlerConstants.SSL_HANDLER, encryption.sslHandler());
+            } else {
+                channel.write(Unpooled.wrappedBuffer(bytes));
+                flushSoon();
             }
         });
     }
 
     /**
-     * Sends a stream (a POP3 message, say) in chunks read on the connection's handler thread, never on the
-     * I/O thread, since the stream may come from disk.
+     * Sends a stream (a POP3 message, say), read on the connection's handler thread, never on the I/O thread,
+     * since the stream may come from disk. Called on the handler thread (as replies are), the first chunk is
+     * read at once, so a stream that fits in it (most messages) goes out in one write, without a round trip
+     * between the threads per chunk; the rest of a longer one follows in chunks read on the handler thread.
      */
     @Override
     protected void writeToClient(InputStream in, ProtocolSession session, boolean startTLS) {
@@ -87,13 +102,46 @@ public final class ChannelTransport extends NettyProtocolTransport {
             closeQuietly(in);
             return;
         }
-        OffloadedChunkedStream chunks = new OffloadedChunkedStream(in, channel, core.executor()).start();
+        Object content;
+        if (core.executor().inEventLoop()) {
+            content = readFirstChunk(in, core);
+            if (content == null) {
+                return;
+            }
+        } else {
+            content = new OffloadedChunkedStream(in, channel, core.executor()).start();
+        }
         inOrder(() -> {
             if (startTLS) {
                 channel.pipeline().addFirst(HandlerConstants.SSL_HANDLER, encryption.sslHandler());
             }
-            channel.writeAndFlush(chunks);
+            channel.writeAndFlush(content);
         });
+    }
+
+    /**
+     * The whole stream as one buffer if it fits in a chunk, else a chunked stream starting with what was read;
+     * null if reading failed (the connection is then closed: a truncated reply must not pass for a whole one).
+     */
+    private Object readFirstChunk(InputStream in, ChannelHandlerContext core) {
+        ByteBuf first = channel.alloc().buffer(FIRST_READ, OffloadedChunkedStream.CHUNK_SIZE);
+        try {
+            while (first.maxWritableBytes() > 0) {
+                first.ensureWritable(Math.min(FIRST_READ, first.maxWritableBytes()));
+                if (first.writeBytes(in, first.writableBytes()) < 0) {
+                    closeQuietly(in);
+                    return first;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            first.release();
+            closeQuietly(in);
+            LOGGER.info("closing connection from {}: the stream being sent failed: {}", channel.remoteAddress(),
+                    e.toString());
+            inOrder(channel::close);
+            return null;
+        }
+        return new OffloadedChunkedStream(in, channel, core.executor(), first).start();
     }
 
     /**
@@ -108,7 +156,7 @@ public final class ChannelTransport extends NettyProtocolTransport {
     private static void closeQuietly(InputStream in) {
         try {
             in.close();
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             // nothing was sent; nothing to report
         }
     }
@@ -116,6 +164,26 @@ public final class ChannelTransport extends NettyProtocolTransport {
     @Override
     protected void close() {
         inOrder(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+    }
+
+    /**
+     * Flushes once the I/O loop has run the tasks already queued, so a status line and the stream after it
+     * (a RETR's "+OK" and message), queued back to back, leave in one write. Runs on the I/O loop.
+     */
+    private void flushSoon() {
+        if (flushScheduled) {
+            return;
+        }
+        flushScheduled = true;
+        try {
+            channel.eventLoop().execute(() -> {
+                flushScheduled = false;
+                channel.flush();
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            flushScheduled = false;
+            channel.flush();
+        }
     }
 
     private void inOrder(Runnable write) {

@@ -43,9 +43,24 @@ final class OffloadedChunkedStream implements ChunkedInput<ByteBuf> {
         this.reader = reader;
     }
 
-    /** Starts reading the first chunk ahead; call before handing this to the channel. */
+    /**
+     * A stream whose first chunk the caller already read (on the reader executor): it goes out first, and
+     * the next is read when it is taken.
+     */
+    OffloadedChunkedStream(InputStream source, Channel channel, EventExecutor reader, ByteBuf firstChunk) {
+        this(source, channel, reader);
+        this.ready = firstChunk;
+    }
+
+    /** Starts reading the first chunk ahead, unless given; call before handing this to the channel. */
     OffloadedChunkedStream start() {
-        fetchNext();
+        boolean readAhead;
+        synchronized (this) {
+            readAhead = ready == null;
+        }
+        if (readAhead) {
+            fetchNext();
+        }
         return this;
     }
 

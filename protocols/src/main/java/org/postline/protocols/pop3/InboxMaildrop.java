@@ -29,8 +29,13 @@ import org.apache.james.protocols.pop3.mailbox.MessageMetaData;
  * stay fixed for the session (RFC 1939) whatever IMAP or delivery do meanwhile. Unique ids are
  * {@code UIDVALIDITY-UID}: stable across sessions, and never reused even if the INBOX is recreated.
  * Closing ends the mailbox session and gives back the maildrop lock; it is idempotent.
+ * <p>Clients read a maildrop in order, so reading a message also fetches the next few (their stored rows,
+ * not their bodies): one database query per {@value #READ_AHEAD} messages instead of one each.
  */
 final class InboxMaildrop implements Mailbox {
+
+    /** Messages whose rows one read fetches: this many rows' headers are held in memory at most. */
+    static final int READ_AHEAD = 16;
 
     private final MailboxManager mailboxes;
     private final MailboxSession session;
@@ -38,19 +43,26 @@ final class InboxMaildrop implements Mailbox {
     private final MaildropLocks.Lease lease;
     private final String identifier;
     private final List<MessageMetaData> snapshot;
-    private final Map<String, MessageUid> uidsById;
+    private final List<MessageUid> uids;
+    private final Map<String, Integer> indexById;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Rows fetched ahead and not read yet (their headers, not their bodies). */
+    private final Map<MessageUid, MessageResult> fetchedAhead = new HashMap<>();
 
     private InboxMaildrop(MailboxManager mailboxes, MailboxSession session, MessageManager inbox,
                           MaildropLocks.Lease lease, String identifier, List<MessageMetaData> snapshot,
-                          Map<String, MessageUid> uidsById) {
+                          List<MessageUid> uids) {
         this.mailboxes = mailboxes;
         this.session = session;
         this.inbox = inbox;
         this.lease = lease;
         this.identifier = identifier;
         this.snapshot = snapshot;
-        this.uidsById = uidsById;
+        this.uids = uids;
+        this.indexById = new HashMap<>();
+        for (int i = 0; i < snapshot.size(); i++) {
+            indexById.put(snapshot.get(i).getUid(), i);
+        }
     }
 
     /**
@@ -63,13 +75,12 @@ final class InboxMaildrop implements Mailbox {
             MessageManager inbox = inbox(mailboxes, session);
             long uidValidity = inbox.getMailboxEntity().getUidValidity().asLong();
             List<MessageMetaData> messages = new ArrayList<>();
-            Map<String, MessageUid> uids = new HashMap<>();
+            List<MessageUid> uids = new ArrayList<>();
             MessageResultIterator results = inbox.getMessages(MessageRange.all(), FetchGroup.MINIMAL, session);
             while (results.hasNext()) {
                 MessageResult message = results.next();
-                String id = uidValidity + "-" + message.getUid().asLong();
-                messages.add(new MessageMetaData(id, message.getSize()));
-                uids.put(id, message.getUid());
+                messages.add(new MessageMetaData(uidValidity + "-" + message.getUid().asLong(), message.getSize()));
+                uids.add(message.getUid());
             }
             if (results.getException() != null) {
                 throw results.getException();
@@ -98,19 +109,39 @@ final class InboxMaildrop implements Mailbox {
     }
 
     @Override
-    public InputStream getMessage(String uid) throws IOException {
-        MessageUid messageUid = uidsById.get(uid);
-        if (messageUid == null) {
+    public synchronized InputStream getMessage(String uid) throws IOException {
+        Integer index = indexById.get(uid);
+        if (index == null) {
             throw new IOException("no message " + uid);
         }
+        MessageUid messageUid = uids.get(index);
         try {
-            MessageResultIterator results = inbox.getMessages(MessageRange.one(messageUid), FetchGroup.FULL_CONTENT, session);
-            if (!results.hasNext()) {
+            MessageResult message = fetchedAhead.remove(messageUid);
+            if (message == null) {
+                fetchFrom(index);
+                message = fetchedAhead.remove(messageUid);
+            }
+            if (message == null) {
                 throw new IOException("message " + uid + " is gone");
             }
-            return results.next().getFullContent().getInputStream();
+            return message.getFullContent().getInputStream();
         } catch (MailboxException e) {
             throw new IOException("cannot read message " + uid, e);
+        }
+    }
+
+    /** Replaces the rows fetched ahead with those of the message at {@code index} and the next few. */
+    private void fetchFrom(int index) throws MailboxException {
+        fetchedAhead.clear();
+        MessageUid last = uids.get(Math.min(index + READ_AHEAD, uids.size()) - 1);
+        MessageResultIterator results = inbox.getMessages(MessageRange.range(uids.get(index), last),
+                FetchGroup.FULL_CONTENT, session);
+        while (results.hasNext()) {
+            MessageResult message = results.next();
+            fetchedAhead.put(message.getUid(), message);
+        }
+        if (results.getException() != null) {
+            throw results.getException();
         }
     }
 
@@ -124,9 +155,9 @@ final class InboxMaildrop implements Mailbox {
     public void remove(String... uids) throws IOException {
         List<MessageUid> doomed = new ArrayList<>(uids.length);
         for (String uid : uids) {
-            MessageUid messageUid = uidsById.get(uid);
-            if (messageUid != null) {
-                doomed.add(messageUid);
+            Integer index = indexById.get(uid);
+            if (index != null) {
+                doomed.add(this.uids.get(index));
             }
         }
         if (doomed.isEmpty()) {
@@ -148,6 +179,9 @@ final class InboxMaildrop implements Mailbox {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            synchronized (this) {
+                fetchedAhead.clear();
+            }
             try {
                 mailboxes.endProcessingRequest(session);
             } finally {

@@ -40,7 +40,7 @@ final class Pop3HandlerChain {
         chain.add(pass);
         chain.add(new StatCmdHandler(metrics));
         chain.add(new ListCmdHandler(metrics));
-        chain.add(new Pop3RetrCmdHandler(metrics));
+        chain.add(new Pop3RetrCmdHandler());
         chain.add(new DeleCmdHandler(metrics));
         chain.add(new Pop3RsetCmdHandler(metrics));
         chain.add(new NoopCmdHandler(metrics));

@@ -143,6 +143,15 @@ final class Pop3Client implements AutoCloseable {
         out.flush();
     }
 
+    /** Exactly {@code count} bytes as they come. */
+    byte[] readBytes(int count) throws IOException {
+        byte[] bytes = in.readNBytes(count);
+        if (bytes.length < count) {
+            throw new IOException("connection closed by server after " + bytes.length + " of " + count + " bytes");
+        }
+        return bytes;
+    }
+
     /** One line without its CRLF. */
     String readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();

@@ -15,6 +15,7 @@ import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.exception.MailboxNotFoundException;
 import org.apache.james.mailbox.inmemory.manager.InMemoryIntegrationResources;
 import org.apache.james.mailbox.model.FetchGroup;
@@ -94,6 +95,18 @@ final class Pop3TestServer implements AutoCloseable {
             manager = mailboxes.getMailbox(inbox, session);
         }
         manager.appendMessage(new ByteArrayInputStream(message), new Date(), session, true, new Flags());
+    }
+
+    /** Deletes the user's {@code number}th message (from 1, oldest first), as an IMAP client's expunge would. */
+    void expunge(String user, int number) throws Exception {
+        MailboxSession session = mailboxes.createSystemSession(Username.of(user));
+        MessageManager manager = mailboxes.getMailbox(MailboxPath.inbox(session), session);
+        MessageResultIterator results = manager.getMessages(MessageRange.all(), FetchGroup.MINIMAL, session);
+        List<MessageUid> uids = new ArrayList<>();
+        while (results.hasNext()) {
+            uids.add(results.next().getUid());
+        }
+        manager.delete(List.of(uids.get(number - 1)), session);
     }
 
     /** The messages in the user's INBOX, oldest first; empty if there is no INBOX. */
