@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.postline.api.config.ConfigException;
 import org.postline.app.Postline;
 import org.postline.app.config.LoadedConfig;
+import org.postline.app.server.ClassDataArchive;
 import org.postline.app.server.PostlineServer;
 import org.postline.app.server.StartupException;
 import picocli.CommandLine.Command;
@@ -42,6 +43,9 @@ public final class RunCommand implements Callable<Integer> {
             throw new CliException(CliException.USAGE, e.getMessage(), e);
         } catch (StartupException e) {
             throw new CliException(CliException.FAILED, e.getMessage(), e);
+        }
+        if (root.ownsProcess()) {
+            ClassDataArchive.requested().ifPresent(ClassDataArchive::writeInBackground);
         }
         // Other ways the JVM may end (SIGHUP, System.exit elsewhere) still close the store cleanly.
         Thread hook = new Thread(server::close, "postline-shutdown");

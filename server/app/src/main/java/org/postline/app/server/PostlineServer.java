@@ -101,18 +101,28 @@ public final class PostlineServer implements AutoCloseable {
     public static PostlineServer start(LoadedConfig loaded, Path home) throws ConfigException, StartupException {
         ServerConfig config = loaded.config();
         List<Part> started = new ArrayList<>();
+        EarlyListeners early = null;
         try {
             Store store = openStore(config);
             started.add(new Part("store", store::close));
-            MailboxStore mailboxes = openMailboxes(config, store);
-            started.add(new Part("mailbox store", mailboxes::close));
             Optional<BrokerQueues> broker = connectBroker(config, store);
             broker.ifPresent(queues -> started.add(new Part("broker queues", queues::close)));
+            Spool spool = broker.map(BrokerQueues::spool).orElse(store.spool());
+
+            // SMTP needs only the store and the spool, so its listeners bind (and greet) while the mailbox store
+            // and the mailet container load. Mail accepted meanwhile waits in the spool for container.start().
+            SmtpContext smtpContext = new SmtpContext(config.hostName(), store.domains(), store.users(),
+                    store.rewrites(), spool, config.relay(), config.spool(), config.varDirectory());
+            early = new EarlyListeners(config.listeners().stream()
+                    .filter(listener -> listener.protocol() == ListenerConfig.Protocol.SMTP).toList(),
+                    listener -> () -> startListener(loaded, listener, smtpListener(loaded, listener, smtpContext)));
+
+            MailboxStore mailboxes = openMailboxes(config, store);
+            started.add(new Part("mailbox store", mailboxes::close));
             if (broker.isPresent()) {
                 MailboxEventRelay relay = relayMailboxEvents(broker.get(), mailboxes);
                 started.add(new Part("mailbox event relay", relay::close));
             }
-            Spool spool = broker.map(BrokerQueues::spool).orElse(store.spool());
             Module storage = broker.isEmpty() ? new StoreModule(store)
                     : Modules.override(new StoreModule(store)).with(new BrokerModule(broker.get()));
             Injector injector = Guice.createInjector(new ServerModule(config), storage, new MailboxModule(mailboxes));
@@ -125,8 +135,6 @@ public final class PostlineServer implements AutoCloseable {
             MailetContainer container = MailetContainer.load(config.mailetContainerFile(), environment);
             started.add(new Part("mailet container", container::close));
 
-            SmtpContext smtpContext = new SmtpContext(config.hostName(), store.domains(), store.users(),
-                    store.rewrites(), spool, config.relay(), config.spool(), config.varDirectory());
             Pop3Context pop3Context = new Pop3Context(config.hostName(), store.users(), mailboxes.mailboxManager(),
                     config.varDirectory());
             ImapContext imapContext = new ImapContext(config.hostName(), store.users(), mailboxes.mailboxManager(),
@@ -134,20 +142,11 @@ public final class PostlineServer implements AutoCloseable {
                     mailboxes.quotaRootResolver(), mailboxes.metricFactory(), config.varDirectory());
             List<BoundListener> bound = new ArrayList<>();
             for (ListenerConfig listener : config.listeners()) {
-                DnsblSettings blocklists = loaded.dnsblOf(listener.name());
-                Listener running = listener.protocol() == ListenerConfig.Protocol.SMTP && blocklists.enabled()
-                        ? new SmtpListener(listener, smtpContext,
-                                Optional.of(new DnsBlocklists(blocklists, config.dns().resolvers())))
-                        : createListener(listener, smtpContext, pop3Context, imapContext,
-                                loaded.imapLimitsOf(listener.name()));
-                try {
-                    running.start();
-                } catch (ListenerStartException e) {
-                    running.close();
-                    throw new StartupException(listenerFailure(loaded, listener, e), e);
-                }
-                started.add(new Part("listener " + listener.name(), running::close));
-                bound.add(BoundListener.of(listener, running.boundAddress()));
+                EarlyListeners.Started running = early.holds(listener) ? early.take(listener)
+                        : startListener(loaded, listener, mailboxListener(listener, pop3Context, imapContext,
+                                loaded.imapLimitsOf(listener.name())));
+                started.add(new Part("listener " + listener.name(), running.listener()::close));
+                bound.add(running.bound());
             }
 
             container.start();
@@ -159,15 +158,37 @@ public final class PostlineServer implements AutoCloseable {
             LOG.info("{}", server.readyLine());
             return server;
         } catch (ConfigException | StartupException | RuntimeException | Error e) {
+            if (early != null) {
+                early.close();
+            }
             closeInReverse(started);
             throw e;
         }
     }
 
-    private static Listener createListener(ListenerConfig listener, SmtpContext smtp, Pop3Context pop3,
-                                           ImapContext imap, ImapLimits imapLimits) {
+    /** Binds; on failure closes it and says which setting to fix. */
+    private static EarlyListeners.Started startListener(LoadedConfig loaded, ListenerConfig listener, Listener running)
+            throws StartupException {
+        try {
+            running.start();
+        } catch (ListenerStartException e) {
+            running.close();
+            throw new StartupException(listenerFailure(loaded, listener, e), e);
+        }
+        return new EarlyListeners.Started(running, BoundListener.of(listener, running.boundAddress()));
+    }
+
+    private static SmtpListener smtpListener(LoadedConfig loaded, ListenerConfig listener, SmtpContext smtp) {
+        DnsblSettings blocklists = loaded.dnsblOf(listener.name());
+        return blocklists.enabled()
+                ? new SmtpListener(listener, smtp, Optional.of(new DnsBlocklists(blocklists, loaded.config().dns().resolvers())))
+                : new SmtpListener(listener, smtp);
+    }
+
+    private static Listener mailboxListener(ListenerConfig listener, Pop3Context pop3, ImapContext imap,
+                                            ImapLimits imapLimits) {
         return switch (listener.protocol()) {
-            case SMTP -> new SmtpListener(listener, smtp);
+            case SMTP -> throw new IllegalArgumentException("SMTP listeners start early");
             case POP3 -> new Pop3Listener(listener, pop3);
             case IMAP -> new ImapListener(listener, imap, imapLimits);
         };
