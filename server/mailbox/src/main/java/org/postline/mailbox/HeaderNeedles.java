@@ -49,35 +49,45 @@ record HeaderNeedles(List<byte[]> needles) {
 
     /** False only when no header of these bytes can hold every needle as James reads it. */
     boolean mayMatch(byte[] header) {
-        byte[] folded = new byte[header.length];
-        int length = 0;
         for (int i = 0; i < header.length; i++) {
-            byte b = header[i];
-            if (b < 0 || (b == '=' && i + 1 < header.length && header[i + 1] == '?')) {
+            if (header[i] < 0 || (header[i] == '=' && i + 1 < header.length && header[i + 1] == '?')) {
                 return true; // 8-bit text or an encoded word: only James's decoding can tell
-            }
-            if (b != '\r' && b != '\n') {
-                folded[length++] = b >= 'a' && b <= 'z' ? (byte) (b - ('a' - 'A')) : b;
             }
         }
         for (byte[] needle : needles) {
-            if (!contains(folded, length, needle)) {
+            if (!contains(header, needle)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean contains(byte[] haystack, int length, byte[] needle) {
-        outer:
-        for (int start = 0; start + needle.length <= length; start++) {
-            for (int i = 0; i < needle.length; i++) {
-                if (haystack[start + i] != needle[i]) {
-                    continue outer;
-                }
+    /** Whether the upper-cased needle occurs in the ASCII bytes, ignoring case and skipping CR and LF as unfolding does. */
+    private static boolean contains(byte[] header, byte[] needle) {
+        for (int start = 0; start < header.length; start++) {
+            if (upper(header[start]) != needle[0]) {
+                continue;
             }
-            return true;
+            int at = start + 1;
+            int matched = 1;
+            while (matched < needle.length && at < header.length) {
+                byte b = header[at++];
+                if (b == '\r' || b == '\n') {
+                    continue;
+                }
+                if (upper(b) != needle[matched]) {
+                    break;
+                }
+                matched++;
+            }
+            if (matched == needle.length) {
+                return true;
+            }
         }
         return false;
+    }
+
+    private static byte upper(byte b) {
+        return b >= 'a' && b <= 'z' ? (byte) (b - ('a' - 'A')) : b;
     }
 }
