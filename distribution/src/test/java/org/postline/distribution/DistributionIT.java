@@ -156,6 +156,59 @@ class DistributionIT {
         assertThat(Files.exists(postline.home.resolve("var/admin.sock"))).isFalse();
     }
 
+    @Test
+    void aClassDataArchiveIsWrittenOnceThenMappedAndADamagedOrStaleOneStillStarts() throws Exception {
+        postline = new Installation(work);
+        Path cds = postline.home.resolve("var/cds");
+        postline.start();
+        Path archive = awaitArchive(cds, null);
+        assertThat(postline.terminate()).isIn(0, 143);
+
+        // The next start maps it rather than loading those classes from the jars.
+        postline.start();
+        assertThat(Files.readString(Path.of("/proc/" + postline.pid() + "/maps"))).contains(archive.toString());
+        assertThat(postline.terminate()).isIn(0, 143);
+
+        // Damaged: the JVM ignores it, silently, and the server starts and takes mail all the same.
+        Files.write(archive, "not an archive".getBytes(StandardCharsets.UTF_8));
+        postline.start();
+        List<String> out = new ArrayList<>();
+        assertThat(postline.admin(out, "dora-secret\n", "user", "add", "dora@" + Installation.DOMAIN))
+                .as(out.toString()).isZero();
+        send(postline.smtpPort, "someone@other.test", "dora@" + Installation.DOMAIN, "after a damaged archive");
+        assertThat(postline.terminate()).isIn(0, 143);
+        assertThat(postline.output).noneMatch(line -> line.contains("[cds") || line.contains("shared archive"));
+
+        // Stale: a jar changed, so another archive is written and the old one goes.
+        Path jar;
+        try (var jars = Files.list(postline.home.resolve("lib"))) {
+            jar = jars.filter(path -> path.getFileName().toString().startsWith("postline-app")).findFirst().orElseThrow();
+        }
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        postline.start();
+        Path fresh = awaitArchive(cds, archive);
+        assertThat(fresh).isNotEqualTo(archive);
+        assertThat(archive).doesNotExist();
+        assertThat(postline.terminate()).isIn(0, 143);
+    }
+
+    /** The archive the running server writes in the background once ready; not {@code other}. */
+    private static Path awaitArchive(Path cds, Path other) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            if (Files.isDirectory(cds)) {
+                try (var files = Files.list(cds)) {
+                    var found = files.filter(path -> path.getFileName().toString().matches("postline-[0-9]+\\.jsa"))
+                            .filter(path -> !path.equals(other)).findFirst();
+                    if (found.isPresent()) {
+                        return found.get();
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no class-data archive in " + cds + " after 60 s");
+    }
+
     private static void send(int port, String from, String to, String subject) throws Exception {
         Properties props = new Properties();
         props.put("mail.smtp.host", "127.0.0.1");

@@ -159,6 +159,11 @@ final class Installation implements AutoCloseable {
         return server.exitValue();
     }
 
+    /** The server's process id: the launcher execs the JVM, so this is the JVM's. */
+    long pid() {
+        return server.pid();
+    }
+
     boolean isAlive() {
         return server != null && server.isAlive();
     }
