@@ -14,7 +14,7 @@ import org.apache.james.mailbox.exception.BadCredentialsException;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MessageId;
-import org.apache.james.mailbox.store.JVMMailboxPathLocker;
+import org.apache.james.mailbox.store.NoMailboxPathLocker;
 import org.apache.james.mailbox.store.MailboxManagerConfiguration;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.apache.james.mailbox.store.MessageFactory;
@@ -33,6 +33,9 @@ import org.apache.james.mailbox.store.search.MessageSearchIndex;
  * James's StoreMailboxManager with what Postline's store supports: user keywords (so PERMANENTFLAGS has
  * {@code \*}), MOVE, namespaces, annotations and unique message ids. Logins are resolved to the canonical
  * address first, so {@code alice} and {@code Alice@Example.org} open the same mailboxes.
+ * <p>No JVM lock per mailbox path: the mappers order writes with database row locks (uids, modseqs) and unique
+ * constraints (mailbox creation), so appends to one mailbox may proceed together and commit in one group
+ * ({@code GroupedAppends}) instead of one sync after another.
  */
 final class PostlineMailboxManager extends StoreMailboxManager {
 
@@ -46,7 +49,7 @@ final class PostlineMailboxManager extends StoreMailboxManager {
                            MessageId.Factory messageIds, StoreMailboxAnnotationManager annotations, EventBus eventBus,
                            StoreRightManager rights, QuotaComponents quotas, MessageSearchIndex searchIndex,
                            PreDeletionHooks preDeletionHooks, Clock clock) {
-        super(mapperFactory, sessionProvider, new JVMMailboxPathLocker(), new MessageParser(), messageIds, annotations,
+        super(mapperFactory, sessionProvider, new NoMailboxPathLocker(), new MessageParser(), messageIds, annotations,
             eventBus, rights, quotas, searchIndex, MailboxManagerConfiguration.DEFAULT, preDeletionHooks,
             new NaiveThreadIdGuessingAlgorithm(), clock);
         this.logins = logins;

@@ -48,10 +48,12 @@ final class JdbcMessageMapper implements MessageMapper {
     private final Database database;
     private final MailboxSequences sequences;
     private final Clock clock;
+    private final GroupedAppends appends;
 
     JdbcMessageMapper(MessageTable table, MailboxSequences sequences, Clock clock) {
         this.table = table;
         this.database = table.database();
+        this.appends = new GroupedAppends(database);
         this.sequences = sequences;
         this.clock = clock;
     }
@@ -152,11 +154,8 @@ final class JdbcMessageMapper implements MessageMapper {
         MessageTable.Incoming incoming = table.read(message);
         Date saveDate = Date.from(clock.instant());
         Flags flags = message.createFlags();
-        MailboxSequences.Allocation allocation = database.inTransaction(connection -> {
-            MailboxSequences.Allocation allocated = MailboxSequences.allocate(connection, id);
-            table.insert(connection, id, allocated.uid(), allocated.modSeq(), message, incoming, flags, saveDate);
-            return allocated;
-        });
+        MailboxSequences.Allocation allocation = appends.append(id, (connection, allocated) ->
+            table.insert(connection, id, allocated.uid(), allocated.modSeq(), message, incoming, flags, saveDate));
         message.setUid(allocation.uid());
         message.setModSeq(allocation.modSeq());
         message.setSaveDate(saveDate);
