@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * The James transport of one connection, with these changes: every write runs on the channel's I/O loop in
  * call order, so that the STARTTLS reply and the installation of the TLS handler are one step no read can
  * slip between; and responses can be held back for a while without blocking any thread (the pause after
- * a failed login), keeping their order. Streamed replies (a POP3 message) are read on the connection's
- * handler thread, never on the I/O thread.
+ * a failed login), keeping their order. Streamed replies (a POP3 message) are read on the thread running
+ * the connection's protocol handler, which is an I/O thread only if the protocol chose so.
  */
 public final class ChannelTransport extends NettyProtocolTransport {
 
@@ -90,10 +90,10 @@ public final class ChannelTransport extends NettyProtocolTransport {
     }
 
     /**
-     * Sends a stream (a POP3 message, say), read on the connection's handler thread, never on the I/O thread,
-     * since the stream may come from disk. Called on the handler thread (as replies are), the first chunk is
-     * read at once, so a stream that fits in it (most messages) goes out in one write, without a round trip
-     * between the threads per chunk; the rest of a longer one follows in chunks read on the handler thread.
+     * Sends a stream (a POP3 message, say), read on the connection's handler thread since it may come from
+     * disk. Called on that thread (as replies are), the first chunk is read at once, so a stream that fits in
+     * it (most messages) goes out in one write, without a round trip between the threads per chunk; the rest
+     * of a longer one follows in chunks read on the handler thread.
      */
     @Override
     protected void writeToClient(InputStream in, ProtocolSession session, boolean startTLS) {

@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * spool's disk writes) on the Netty I/O threads, never shuts down its handler thread pool, and cannot stop
  * accepting while letting in-flight transactions finish. Here the framer and the protocol handler run on a
  * separate handler executor ({@code <name>-handler-*} threads); the I/O threads only move bytes and TLS.
+ * A protocol whose commands only read or do short writes (POP3) may instead run its handlers on the I/O
+ * threads, {@code handlerThreads} of them: a command then costs one thread wake-up instead of three (I/O,
+ * handler, I/O again), which is most of a small command's time on a busy machine.
  * <p>The pipeline keeps James's handler names ({@link HandlerConstants}), which James's transport and
  * STARTTLS-aware framer look up.
  */
@@ -65,6 +68,8 @@ public final class LineProtocolServer {
      * @param idleTimeoutReply the line sent before an idle connection is closed
      * @param shutdownReply    the line sent to each idle connection when the server stops
      * @param handlerThreads   threads running protocol handlers (and so hooks that touch the disk)
+     * @param handlersOnIoThreads whether the handlers run on the I/O threads ({@code handlerThreads} of them)
+     *                         rather than on threads of their own
      */
     public record Settings(
             String name,
@@ -78,7 +83,8 @@ public final class LineProtocolServer {
             String tooManyConnectionsReply,
             String idleTimeoutReply,
             String shutdownReply,
-            int handlerThreads) {
+            int handlerThreads,
+            boolean handlersOnIoThreads) {
 
         public Settings {
             Objects.requireNonNull(name);
@@ -90,6 +96,26 @@ public final class LineProtocolServer {
             if (idleTimeout.isNegative() || idleTimeout.isZero()) {
                 throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
             }
+            if (handlerThreads < 1) {
+                throw new IllegalArgumentException("handlerThreads must be at least 1, was " + handlerThreads);
+            }
+        }
+
+        /** Handlers on threads of their own. */
+        public Settings(String name, InetSocketAddress bindAddress, Optional<Encryption> encryption,
+                        String startTlsCommand, int maxLineLength, Duration idleTimeout, int maxConnections,
+                        int maxConnectionsPerIp, String tooManyConnectionsReply, String idleTimeoutReply,
+                        String shutdownReply, int handlerThreads) {
+            this(name, bindAddress, encryption, startTlsCommand, maxLineLength, idleTimeout, maxConnections,
+                    maxConnectionsPerIp, tooManyConnectionsReply, idleTimeoutReply, shutdownReply, handlerThreads,
+                    false);
+        }
+
+        /** The same settings with the handlers on the I/O threads. */
+        public Settings withHandlersOnIoThreads() {
+            return new Settings(name, bindAddress, encryption, startTlsCommand, maxLineLength, idleTimeout,
+                    maxConnections, maxConnectionsPerIp, tooManyConnectionsReply, idleTimeoutReply, shutdownReply,
+                    handlerThreads, true);
         }
 
         /**
@@ -103,7 +129,7 @@ public final class LineProtocolServer {
             return new Settings(config.name(), new InetSocketAddress(config.bindAddress(), config.port()),
                     encryption, startTlsCommand, limits.maxLineLength(), limits.idleTimeout(),
                     limits.maxConnections(), limits.maxConnectionsPerIp(), tooManyConnectionsReply,
-                    idleTimeoutReply, shutdownReply, handlerThreads);
+                    idleTimeoutReply, shutdownReply, handlerThreads, false);
         }
     }
 
@@ -128,9 +154,14 @@ public final class LineProtocolServer {
         }
         String name = settings.name();
         acceptors = new NioEventLoopGroup(1, new DefaultThreadFactory(name + "-accept"));
-        io = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                new DefaultThreadFactory(name + "-io"));
-        handlers = new DefaultEventLoopGroup(settings.handlerThreads(), new DefaultThreadFactory(name + "-handler"));
+        if (settings.handlersOnIoThreads()) {
+            io = new NioEventLoopGroup(settings.handlerThreads(), new DefaultThreadFactory(name + "-io"));
+            handlers = null;
+        } else {
+            io = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                    new DefaultThreadFactory(name + "-io"));
+            handlers = new DefaultEventLoopGroup(settings.handlerThreads(), new DefaultThreadFactory(name + "-handler"));
+        }
         limiter = new ConnectionLimiter(name, settings.maxConnections(), settings.maxConnectionsPerIp(),
                 settings.tooManyConnectionsReply());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -161,7 +192,7 @@ public final class LineProtocolServer {
                 .filter(encryption -> encryption.supportsEncryption() && !encryption.isStartTLS())
                 .ifPresent(implicit -> pipeline.addLast(HandlerConstants.SSL_HANDLER, implicit.sslHandler()));
         pipeline.addLast(HandlerConstants.CONNECTION_LIMIT_HANDLER, limiter);
-        // The frame decoder's limit excludes the line ending; ours includes CRLF.
+        // The frame decoder's limit excludes the line ending; ours includes CRLF. A null group is the I/O loop.
         pipeline.addLast(handlers, HandlerConstants.FRAMER,
                 new AllButStartTlsLineChannelHandlerFactory(settings.startTlsCommand(), settings.maxLineLength() - 2)
                         .create(pipeline));

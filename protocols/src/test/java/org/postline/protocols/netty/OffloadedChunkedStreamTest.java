@@ -31,8 +31,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Streamed replies (a POP3 RETR) are read on the handler threads, never on the I/O threads, arrive whole
- * however large, keep their place among later replies, and a stream failing half-way closes the connection.
+ * Streamed replies (a POP3 RETR) are read on the handler threads (the I/O threads only if the protocol runs
+ * its handlers there), arrive whole however large, keep their place among later replies, and a stream
+ * failing half-way closes the connection.
  */
 class OffloadedChunkedStreamTest {
 
@@ -82,6 +83,10 @@ class OffloadedChunkedStreamTest {
     }
 
     private void start(int failAfter) throws Exception {
+        start(failAfter, false);
+    }
+
+    private void start(int failAfter, boolean handlersOnIoThreads) throws Exception {
         CommandHandler<ProtocolSession> get = new CommandHandler<>() {
             @Override
             public Response onCommand(ProtocolSession session, Request request) {
@@ -136,9 +141,10 @@ class OffloadedChunkedStreamTest {
                 return new ProtocolSessionImpl(transport, configuration);
             }
         };
-        server = new LineProtocolServer(protocol, new LineProtocolServer.Settings("stream-test",
+        LineProtocolServer.Settings settings = new LineProtocolServer.Settings("stream-test",
                 new InetSocketAddress("127.0.0.1", 0), Optional.empty(), "stls", 1000, Duration.ofSeconds(30),
-                10, 10, "-ERR busy", "-ERR idle", "-ERR bye", 2));
+                10, 10, "-ERR busy", "-ERR idle", "-ERR bye", 2);
+        server = new LineProtocolServer(protocol, handlersOnIoThreads ? settings.withHandlersOnIoThreads() : settings);
         server.start();
     }
 
@@ -156,6 +162,19 @@ class OffloadedChunkedStreamTest {
     @Test
     void readsTheStreamOnHandlerThreadsAndSendsItWholeAndInOrder() throws Exception {
         start(Integer.MAX_VALUE);
+        getThenPing();
+        assertThat(readingThreads).isNotEmpty().allMatch(name -> name.startsWith("stream-test-handler"));
+    }
+
+    @Test
+    void withHandlersOnTheIoThreadsTheStreamStillArrivesWholeAndInOrder() throws Exception {
+        start(Integer.MAX_VALUE, true);
+        getThenPing();
+        getThenPing();
+        assertThat(readingThreads).isNotEmpty().allMatch(name -> name.startsWith("stream-test-io"));
+    }
+
+    private void getThenPing() throws Exception {
         try (Socket socket = new Socket()) {
             socket.connect(server.boundAddress(), 10_000);
             socket.setSoTimeout(10_000);
@@ -170,7 +189,6 @@ class OffloadedChunkedStreamTest {
             assertThat(readLine(in)).isEqualTo("+OK pong");
             assertThat(readLine(in)).isEqualTo(".");
         }
-        assertThat(readingThreads).isNotEmpty().allMatch(name -> name.startsWith("stream-test-handler"));
     }
 
     @Test
