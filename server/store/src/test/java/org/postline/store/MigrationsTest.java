@@ -119,10 +119,11 @@ class MigrationsTest {
 
     @Test
     void spoolRowsWrittenBeforeVersion6KeepTheirContentInFiles() throws Exception {
+        Path file = StoreFixture.config(dir).blobDirectory().resolve("spool/0000000000000001");
         upgradesAVersion5SpoolRow(StoreFixture.config(dir), blobs -> {
-            java.nio.file.Files.createDirectories(blobs.resolve("spool"));
-            java.nio.file.Files.writeString(blobs.resolve("spool/0000000000000001"), "old mail");
-        }, () -> java.nio.file.Files.exists(StoreFixture.config(dir).blobDirectory().resolve("spool/0000000000000001")));
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, "old mail");
+        }, () -> java.nio.file.Files.exists(file));
     }
 
     @Test

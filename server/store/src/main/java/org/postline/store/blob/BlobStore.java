@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Message contents, written first to {@code <root>/tmp} (never the shared system temp directory), then
- * published under {@code <area>/<id>}: as a file moved into place atomically once synced, or as a row of the
+ * Message contents, held in memory while small and otherwise written to {@code <root>/tmp} (never the shared
+ * system temp directory), then published under {@code <area>/<id>}: as a file moved into place atomically once synced, or as a row of the
  * {@code blobs} table (for a database every node shares). Files and directories are owner-only.
  */
 public final class BlobStore {

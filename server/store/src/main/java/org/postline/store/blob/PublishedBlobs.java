@@ -13,7 +13,7 @@ interface PublishedBlobs {
     /** True for rows of the database, whose commit makes them durable: their temporary file needs no sync. */
     boolean inDatabase();
 
-    /** Stores the temporary file (synced first unless {@link #inDatabase()}) under {@code area/id}; fails if that name is taken. */
+    /** Stores the temporary file (synced first, unless {@link #inDatabase()}) under {@code area/id}; fails if that name is taken. */
     void publish(Path temporary, String area, String id, long size) throws IOException;
 
     /** @throws java.nio.file.NoSuchFileException if there is no such blob */

@@ -314,8 +314,8 @@ public final class JdbcSpool implements Spool {
         try {
             jdbc.inTransaction("commit mail " + id + " to queue " + queue, c -> {
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO spool (id, state, envelope, size_bytes,"
-                        + " stored_at_ms, failed_attempts, last_failure, not_before_ms, queue_name"
-                        + (contentInRow ? ", content) VALUES (?, ?, ?, ?, ?, 0, '', ?, ?, ?)" : ") VALUES (?, ?, ?, ?, ?, 0, '', ?, ?)"))) {
+                        + " stored_at_ms, failed_attempts, last_failure, not_before_ms, queue_name" + (contentInRow
+                        ? ", content) VALUES (?, ?, ?, ?, ?, 0, '', ?, ?, ?)" : ") VALUES (?, ?, ?, ?, ?, 0, '', ?, ?)"))) {
                     insert.setString(1, id);
                     insert.setString(2, envelope.state());
                     insert.setString(3, EnvelopeCodec.encode(envelope));

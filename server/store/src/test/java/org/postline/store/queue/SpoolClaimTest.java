@@ -50,8 +50,9 @@ class SpoolClaimTest {
                 int writer = w;
                 threads.add(thread(failures, () -> {
                     for (int i = 0; i < PER_WRITER; i++) {
-                        try (Spool.Writer mail = spool.begin(StoreFixture.envelope("w" + writer + "-" + i, "a@example.org"))) {
-                            mail.content().write(("mail " + writer + "-" + i).getBytes(StandardCharsets.US_ASCII));
+                        String name = "w" + writer + "-" + i;
+                        try (Spool.Writer mail = spool.begin(StoreFixture.envelope(name, "a@example.org"))) {
+                            mail.content().write(("mail " + name).getBytes(StandardCharsets.US_ASCII));
                             mail.commit();
                         }
                     }
