@@ -14,6 +14,7 @@ import org.apache.james.mailbox.exception.BadCredentialsException;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MessageId;
+import org.apache.james.mailbox.store.JVMMailboxPathLocker;
 import org.apache.james.mailbox.store.NoMailboxPathLocker;
 import org.apache.james.mailbox.store.MailboxManagerConfiguration;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
@@ -33,9 +34,10 @@ import org.apache.james.mailbox.store.search.MessageSearchIndex;
  * James's StoreMailboxManager with what Postline's store supports: user keywords (so PERMANENTFLAGS has
  * {@code \*}), MOVE, namespaces, annotations and unique message ids. Logins are resolved to the canonical
  * address first, so {@code alice} and {@code Alice@Example.org} open the same mailboxes.
- * <p>No JVM lock per mailbox path: the mappers order writes with database row locks (uids, modseqs) and unique
- * constraints (mailbox creation), so appends to one mailbox may proceed together and commit in one group
- * ({@code GroupedAppends}) instead of one sync after another.
+ * <p>Appends, copies and moves take no JVM lock on the mailbox path: the mapper orders them with the mailbox
+ * row lock, so appends to one mailbox may proceed together and commit in one group ({@code GroupedAppends})
+ * instead of one sync after another. Mailbox creation, rename and deletion keep James's JVM lock (two racing
+ * creations of one INBOX would otherwise contend on Derby's identity generator).
  */
 final class PostlineMailboxManager extends StoreMailboxManager {
 
@@ -49,7 +51,7 @@ final class PostlineMailboxManager extends StoreMailboxManager {
                            MessageId.Factory messageIds, StoreMailboxAnnotationManager annotations, EventBus eventBus,
                            StoreRightManager rights, QuotaComponents quotas, MessageSearchIndex searchIndex,
                            PreDeletionHooks preDeletionHooks, Clock clock) {
-        super(mapperFactory, sessionProvider, new NoMailboxPathLocker(), new MessageParser(), messageIds, annotations,
+        super(mapperFactory, sessionProvider, new JVMMailboxPathLocker(), new MessageParser(), messageIds, annotations,
             eventBus, rights, quotas, searchIndex, MailboxManagerConfiguration.DEFAULT, preDeletionHooks,
             new NaiveThreadIdGuessingAlgorithm(), clock);
         this.logins = logins;
@@ -100,7 +102,7 @@ final class PostlineMailboxManager extends StoreMailboxManager {
     /** A message manager whose permanent flags include any user keyword. */
     private final class KeywordMessageManager extends StoreMessageManager {
         KeywordMessageManager(Mailbox mailbox) {
-            super(MESSAGE_CAPABILITIES, getMapperFactory(), getMessageSearchIndex(), getEventBus(), getLocker(), mailbox,
+            super(MESSAGE_CAPABILITIES, getMapperFactory(), getMessageSearchIndex(), getEventBus(), new NoMailboxPathLocker(), mailbox,
                 getQuotaComponents().getQuotaManager(), getQuotaComponents().getQuotaRootResolver(),
                 configuration.getBatchSizes(), getStoreRightManager(), getPreDeletionHooks(),
                 new MessageStorer.WithoutAttachment(getMapperFactory(), getMessageIdFactory(),
