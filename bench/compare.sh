@@ -113,7 +113,7 @@ cat > "$OUT/postline/conf/postline.xml" <<XML
     <pop3 name="pop3" port="11110" bind="127.0.0.1" tls="starttls"/>
     <imap name="imap" port="11143" bind="127.0.0.1" tls="starttls"/>
   </listeners>
-  <spool workers="4" maxAttempts="5" retryDelay="30s" maxQueued="10000"/>
+  <spool workers="8" maxAttempts="5" retryDelay="30s" maxQueued="10000"/>
   <mailetcontainer file="conf/mailetcontainer.xml"/>
 </postline>
 XML

@@ -12,6 +12,6 @@ import java.time.Duration;
  */
 public record SpoolConfig(int workers, int maxAttempts, Duration retryDelay, int maxQueued) {
     public static SpoolConfig defaults() {
-        return new SpoolConfig(4, 5, Duration.ofSeconds(30), 10_000);
+        return new SpoolConfig(8, 5, Duration.ofSeconds(30), 10_000);
     }
 }
