@@ -23,6 +23,8 @@ class DiskFullIT {
 
     private static final String USER = "dora@" + Installation.DOMAIN;
     private static final String PASSWORD = "dora-pw";
+    /** Bounds the mail sent while the disk is full: enough to use up the log space Derby had allocated. */
+    private static final int MAX_WHILE_FULL = 3_000;
 
     @TempDir
     Path work;
@@ -57,13 +59,25 @@ class DiskFullIT {
 
         Path ballast = var.resolve("ballast");
         fill(ballast);
+        // Small mail goes into the database log, which Derby has already allocated on disk: such a commit is
+        // durable and may still get 250. Once the log needs space the disk lacks, mail must be deferred.
         List<String> whileFull = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
+        List<String> acceptedWhileFull = new ArrayList<>();
+        boolean deferred = false;
+        for (int i = 0; i < MAX_WHILE_FULL && !deferred; i++) {
+            String subject = "while full " + i;
             try (LoadSession smtp = new LoadSession(postline.smtpPort)) {
-                whileFull.add(smtp.send(USER, "while full " + i));
+                String answer = smtp.send(USER, subject);
+                whileFull.add(answer);
+                deferred = answer.startsWith("4");
+                if (answer.startsWith("250")) {
+                    acceptedWhileFull.add(subject);
+                }
             }
         }
-        assertThat(whileFull).as("replies while the disk is full").allMatch(reply -> reply.matches("4(51|52) .*"));
+        assertThat(whileFull).as("replies while the disk is full")
+                .allMatch(reply -> reply.matches("4(51|52) .*") || reply.startsWith("250"))
+                .anyMatch(reply -> reply.matches("4(51|52) .*"));
 
         Files.delete(ballast);
         String reply = "";
@@ -77,12 +91,15 @@ class DiskFullIT {
         }
         assertThat(reply).as("a message once space is back").startsWith("250");
 
+        List<String> expected = new ArrayList<>(acceptedWhileFull);
+        expected.add("before the disk filled");
+        expected.add("after space returned");
         List<String> subjects = new ArrayList<>();
-        for (int i = 0; i < 120 && subjects.size() < 2; i++) {
+        for (int i = 0; i < 120 && subjects.size() < expected.size(); i++) {
             subjects = Mailboxes.subjects("pop3", postline.pop3Port, USER, PASSWORD);
             Thread.sleep(500);
         }
-        assertThat(subjects).containsExactlyInAnyOrder("before the disk filled", "after space returned");
+        assertThat(subjects).as("every mail that got 250, and nothing else").containsExactlyInAnyOrderElementsOf(expected);
         assertThat(postline.terminate()).isIn(0, 143);
     }
 

@@ -31,6 +31,11 @@ public final class BlobStore {
      * columns) and PostgreSQL keeps it in TOAST, so neither database stores it worse than a file.
      */
     public static final int INLINE_LIMIT = 64 * 1024;
+    /**
+     * Free space kept on the local disk when mail is committed into the local database: Derby must never meet a
+     * full disk in the middle of a log write (it stops answering rather than failing), so mail is refused first.
+     */
+    public static final long LOCAL_DISK_RESERVE = 16L * 1024 * 1024;
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final Path root;
@@ -68,6 +73,18 @@ public final class BlobStore {
     }
 
     /** True when published blobs are database rows rather than files. */
+    /**
+     * Whether the local disk holding this store can take {@code bytes} more and still keep
+     * {@link #LOCAL_DISK_RESERVE} free. An unreadable figure counts as room: the write itself will then tell.
+     */
+    public boolean hasRoomFor(long bytes) {
+        try {
+            return Files.getFileStore(root).getUsableSpace() >= LOCAL_DISK_RESERVE + bytes;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     public boolean inDatabase() {
         return published.inDatabase();
     }

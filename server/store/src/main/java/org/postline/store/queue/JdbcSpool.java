@@ -301,6 +301,11 @@ public final class JdbcSpool implements Spool {
         Optional<byte[]> inMemory = blob.inMemory();
         boolean contentInRow = inMemory.isPresent() || blobs.inDatabase();
         long bytes = blob.size();
+        if (inMemory.isPresent() && !blobs.inDatabase() && !blobs.hasRoomFor(bytes)) {
+            blob.discard();
+            throw new StoreException("the disk holding queue " + queue + " is full (less than "
+                    + BlobStore.LOCAL_DISK_RESERVE / (1024 * 1024) + " MiB free); the mail is not accepted", null);
+        }
         if (!contentInRow) {
             try {
                 bytes = blob.publish(AREA, id);
