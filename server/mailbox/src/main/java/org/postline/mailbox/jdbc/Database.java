@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
 
@@ -30,7 +31,9 @@ final class Database {
         }
     }
 
-    private static final int ATTEMPTS = 5;
+    private static final int ATTEMPTS = 8;
+    /** Upper bound of the first pause after a conflict; it doubles per attempt (random below it, so rivals part). */
+    private static final long FIRST_BACKOFF_MILLIS = 5;
     // Derby deadlock / lock time-out, PostgreSQL serialization failure / deadlock.
     private static final Set<String> RETRYABLE_STATES = Set.of("40001", "40XL1", "40XL2", "40P01");
     static final String UNIQUE_VIOLATION = "23505";
@@ -70,8 +73,25 @@ final class Database {
                 }
                 lastRetryable = e;
             }
+            backOff(attempt, lastRetryable);
         }
         throw new MailboxException("Mailbox database stayed contended after " + ATTEMPTS + " attempts", lastRetryable);
+    }
+
+    /**
+     * Waits a random while before the next attempt: transactions that collided and retry at once tend to
+     * collide again (a delivery failing this way would end in the error repository).
+     */
+    private static void backOff(int attempt, SQLException conflict) throws MailboxException {
+        if (attempt == ATTEMPTS - 1) {
+            return;
+        }
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, (FIRST_BACKOFF_MILLIS << attempt) + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MailboxException("Interrupted while retrying a contended mailbox transaction", conflict);
+        }
     }
 
     /** As {@link #inTransaction} for callers whose interface allows no checked exception. */
