@@ -14,24 +14,35 @@ import org.apache.james.mailbox.model.SearchQuery;
  * value of the header; for a header that is plain ASCII without encoded words that value is a piece of the
  * raw bytes with line breaks removed, so a header lacking a needle there cannot match and need not be parsed.
  */
-record HeaderNeedles(List<byte[]> needles) {
+/* subjectNeedles: those of SUBJECT and HEADER Subject criteria, as Strings, for the subject index. */
+record HeaderNeedles(List<byte[]> needles, List<String> subjectNeedles) {
 
     /** The needles of the query, if it has any worth screening on. */
     static Optional<HeaderNeedles> of(SearchQuery query) {
         List<byte[]> needles = new ArrayList<>();
-        collect(query.getCriteria(), needles);
-        return needles.isEmpty() ? Optional.empty() : Optional.of(new HeaderNeedles(List.copyOf(needles)));
+        List<String> subjectNeedles = new ArrayList<>();
+        collect(query.getCriteria(), needles, subjectNeedles);
+        return needles.isEmpty() ? Optional.empty()
+            : Optional.of(new HeaderNeedles(List.copyOf(needles), List.copyOf(subjectNeedles)));
     }
 
-    private static void collect(List<SearchQuery.Criterion> criteria, List<byte[]> needles) {
+    private static void collect(List<SearchQuery.Criterion> criteria, List<byte[]> needles, List<String> subjectNeedles) {
         for (SearchQuery.Criterion criterion : criteria) {
             if (criterion instanceof SearchQuery.ConjunctionCriterion conjunction
                     && conjunction.getType() == SearchQuery.Conjunction.AND) {
-                collect(conjunction.getCriteria(), needles);
+                collect(conjunction.getCriteria(), needles, subjectNeedles);
             } else if (criterion instanceof SearchQuery.SubjectCriterion subject) {
-                needle(subject.asHeaderCriterion()).ifPresent(needles::add);
+                needle(subject.asHeaderCriterion()).ifPresent(needle -> {
+                    needles.add(needle);
+                    subjectNeedles.add(new String(needle, StandardCharsets.US_ASCII));
+                });
             } else if (criterion instanceof SearchQuery.HeaderCriterion header) {
-                needle(header).ifPresent(needles::add);
+                needle(header).ifPresent(needle -> {
+                    needles.add(needle);
+                    if (header.getHeaderName().equalsIgnoreCase("subject")) {
+                        subjectNeedles.add(new String(needle, StandardCharsets.US_ASCII));
+                    }
+                });
             }
         }
     }

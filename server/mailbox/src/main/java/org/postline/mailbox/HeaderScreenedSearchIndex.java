@@ -29,8 +29,9 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * James's simple search, except that a search of one mailbox with header texts to find (SUBJECT, HEADER)
- * first screens the messages on their raw header bytes in the database ({@link HeaderNeedles}), so only the
- * few that may match are built and evaluated by James's matcher. Results are the same as without screening.
+ * first screens the messages on their raw header bytes in the database ({@link HeaderNeedles}), and for
+ * Subject texts on the subject index before that, so only the few that may match are built and evaluated by
+ * James's matcher. Results are the same as without screening.
  */
 final class HeaderScreenedSearchIndex implements MessageSearchIndex {
 
@@ -53,7 +54,7 @@ final class HeaderScreenedSearchIndex implements MessageSearchIndex {
         if (needles.isEmpty()) {
             return simple.search(session, mailbox, query);
         }
-        return Mono.fromCallable(() -> store.messagesByHeader(mailbox, needles.get()::mayMatch).stream()
+        return Mono.fromCallable(() -> store.messagesByHeader(mailbox, needles.get().subjectNeedles(), needles.get()::mayMatch).stream()
                 .map(SearchableMessages::withFinalLineBreak)
                 .sorted(CombinedComparator.create(query.getSorts()))
                 .toList())

@@ -3,8 +3,12 @@ package org.postline.mailbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.Base64;
 import java.util.List;
+import java.util.Random;
 
 import javax.mail.Flags;
 
@@ -89,6 +93,79 @@ class HeaderSearchTest {
 
         assertThat(search(SearchQuery.subject("needle"), SearchQuery.flagIsSet("$hit"))).containsExactly(second);
         assertThat(search(SearchQuery.subject("needle"), SearchQuery.flagIsUnSet("$hit"))).containsExactly(first);
+    }
+
+    @Test
+    void subjectSearchesFindWhatJamesFindsOnRandomHeaders() throws Exception {
+        Random random = new Random(9);
+        String[] pieces = {"needle", "NeEdLe", "nee", "dle", " ", "a", "100%", "a_b", "x!y", "\r\n ", "\r\n\t",
+            "=?UTF-8?Q?needle?=", "caf\u00e9", "=", "?", "_", "%"};
+        for (int m = 0; m < 60; m++) {
+            StringBuilder header = new StringBuilder();
+            int fields = random.nextInt(3);
+            for (int f = 0; f <= fields; f++) {
+                String name = List.of("Subject", "SUBJECT", "subject ", "X-Subject", "Subject\t").get(random.nextInt(5));
+                header.append(name).append(':');
+                int length = random.nextInt(8);
+                for (int p = 0; p < length; p++) {
+                    header.append(pieces[random.nextInt(pieces.length)]);
+                }
+                if (random.nextInt(10) == 0) {
+                    header.append(" needle".repeat(40)); // longer than the subject key can hold
+                }
+                header.append("\r\n");
+            }
+            append(header.toString(), "needle in the body");
+        }
+        for (String needle : List.of("needle", "NEEDLE", "nee dle", "needle needle", "100%", "a_b", "x!y", "%", "_",
+                "!", "e\tn", "a", "= ?", "needle=")) {
+            List<MessageUid> unscreened = search(SearchQuery.or(List.of(SearchQuery.subject(needle))));
+            assertThat(search(SearchQuery.subject(needle))).as(needle).isEqualTo(unscreened);
+            assertThat(search(SearchQuery.headerContains("subject", needle))).as(needle).isEqualTo(unscreened);
+        }
+    }
+
+    @Test
+    void messagesStoredBeforeTheSubjectIndexAreStillFound() throws Exception {
+        MessageUid old = append("Subject: an old needle\r\n", "hay");
+        append("Subject: old hay\r\n", "hay");
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.executeUpdate("UPDATE mbx_message SET subject_key = NULL");
+            connection.commit();
+        }
+        MessageUid fresh = append("Subject: a new needle\r\n", "hay");
+
+        assertThat(search(SearchQuery.subject("needle"))).containsExactly(old, fresh);
+        // The first search fills the keys in the background.
+        for (int i = 0; i < 200 && rowsWithoutSubjectKey() > 0; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(rowsWithoutSubjectKey()).as("filled after the first search").isZero();
+        assertThat(search(SearchQuery.subject("needle"))).containsExactly(old, fresh);
+        assertThat(search(SearchQuery.subject("old"))).containsExactly(old, MessageUid.of(old.asLong() + 1));
+    }
+
+    private long rowsWithoutSubjectKey() throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT COUNT(*) FROM mbx_message WHERE subject_key IS NULL")) {
+            result.next();
+            long count = result.getLong(1);
+            connection.commit();
+            return count;
+        }
+    }
+
+    @Test
+    void likeWildcardsInTheSearchTextAreLiteral() throws Exception {
+        append("Subject: 100 points\r\n", "hay");
+        MessageUid percent = append("Subject: 100% points\r\n", "hay");
+        append("Subject: aXb\r\n", "hay");
+        MessageUid underscore = append("Subject: a_b\r\n", "hay");
+
+        assertThat(search(SearchQuery.subject("100%"))).containsExactly(percent);
+        assertThat(search(SearchQuery.subject("a_b"))).containsExactly(underscore);
     }
 
     private List<MessageUid> search(SearchQuery.Criterion... criteria) throws Exception {

@@ -127,10 +127,12 @@ public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperF
 
     /**
      * The messages of a mailbox whose raw header bytes pass {@code header}, in uid order, headers loaded:
-     * a search can screen messages on their header without building the others.
+     * a search can screen messages on their header without building the others. Subject needles
+     * (upper-cased printable ASCII texts every Subject match must hold) let the subject index screen first.
      */
-    public List<MailboxMessage> messagesByHeader(Mailbox mailbox, Predicate<byte[]> header) throws MailboxException {
-        return messageMapper.findByHeader(mailbox, header);
+    public List<MailboxMessage> messagesByHeader(Mailbox mailbox, List<String> subjectNeedles, Predicate<byte[]> header)
+            throws MailboxException {
+        return messageMapper.findByHeader(mailbox, subjectNeedles, header);
     }
 
     public MailboxMapper mailboxMapper() {

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,6 +48,8 @@ final class MessageTable {
         + " save_date, full_size, body_start, text_lines, answered, deleted, draft, flagged, recent, seen, body_hash";
     private static final String COLUMNS = "mailbox_id, uid, message_id, thread_id, modseq, internal_date, save_date,"
         + " full_size, body_start, text_lines, answered, deleted, draft, flagged, recent, seen, body_hash, properties";
+
+    private static final int IN_LIST_CHUNK = 200;
 
     private final Database database;
     private final BlobRefs blobs;
@@ -92,8 +95,8 @@ final class MessageTable {
         } else {
             blobs.acquire(connection, new BlobFiles.Digest(incoming.bodyHash(), incoming.bodySize()), incoming.bodySource());
         }
-        String sql = "INSERT INTO mbx_message (" + COLUMNS + ", header_bytes)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO mbx_message (" + COLUMNS + ", header_bytes, subject_key)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, mailboxId);
             statement.setLong(2, uid.asLong());
@@ -114,6 +117,7 @@ final class MessageTable {
             statement.setString(17, incoming.bodyHash());
             statement.setString(18, PropertiesCodec.encode(message.getProperties().toProperties()));
             statement.setBytes(19, incoming.header());
+            statement.setString(20, SubjectKey.of(incoming.header()));
             statement.executeUpdate();
         }
         insertKeywords(connection, mailboxId, uid.asLong(), Set.of(flags.getUserFlags()));
@@ -146,10 +150,91 @@ final class MessageTable {
      */
     List<StoredMessage> selectByHeader(Connection connection, long mailboxId, Predicate<byte[]> header)
             throws SQLException {
+        return selectByHeader(connection, "mailbox_id = ?", List.of(mailboxId), header);
+    }
+
+    /**
+     * Candidates of a subject search: uids in order, or none if there were more than the limit; whether
+     * some rows still lack a subject key (written before migration V5), which always makes them candidates.
+     */
+    record SubjectCandidates(Optional<List<Long>> uids, boolean unfilled) {
+    }
+
+    /** The messages of a mailbox whose subject key matches every pattern ({@link SubjectKey#patterns}) or is unknown. */
+    SubjectCandidates selectSubjectCandidates(Connection connection, long mailboxId, List<String> patterns, int limit)
+            throws SQLException {
+        String matching = String.join(" AND ", Collections.nCopies(patterns.size(),
+            "subject_key LIKE ? ESCAPE '" + SubjectKey.ESCAPE + "'"));
+        List<Long> uids = new ArrayList<>();
+        boolean unfilled = false;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT uid, subject_key FROM mbx_message"
+                + " WHERE mailbox_id = ? AND ((" + matching + ") OR subject_key = ? OR subject_key IS NULL)")) {
+            List<Object> parameters = new ArrayList<>();
+            parameters.add(mailboxId);
+            parameters.addAll(patterns);
+            parameters.add(SubjectKey.UNKNOWN);
+            Database.bind(statement, parameters.toArray());
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    if (uids.size() == limit) {
+                        return new SubjectCandidates(Optional.empty(), true);
+                    }
+                    uids.add(result.getLong(1));
+                    unfilled |= result.getString(2) == null;
+                }
+            }
+        }
+        uids.sort(null);
+        return new SubjectCandidates(Optional.of(uids), unfilled);
+    }
+
+    /** Gives up to {@code max} rows of the mailbox written before migration V5 their subject key; returns how many. */
+    int fillSubjectKeys(Connection connection, long mailboxId, int max) throws SQLException {
+        Map<Long, String> keys = new LinkedHashMap<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT uid, header_bytes FROM mbx_message"
+                + " WHERE mailbox_id = ? AND subject_key IS NULL FETCH FIRST " + max + " ROWS ONLY")) {
+            query.setLong(1, mailboxId);
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    keys.put(result.getLong(1), SubjectKey.of(result.getBytes(2)));
+                }
+            }
+        }
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement update = connection.prepareStatement("UPDATE mbx_message SET subject_key = ?"
+                + " WHERE mailbox_id = ? AND uid = ? AND subject_key IS NULL")) {
+            for (Map.Entry<Long, String> key : keys.entrySet()) {
+                Database.bind(update, key.getValue(), mailboxId, key.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+        return keys.size();
+    }
+
+    /** Like {@link #selectByHeader(Connection, long, Predicate)}, for the given uids of the mailbox only. */
+    List<StoredMessage> selectByHeader(Connection connection, long mailboxId, List<Long> uids,
+                                       Predicate<byte[]> header) throws SQLException {
+        List<StoredMessage> messages = new ArrayList<>(uids.size());
+        for (int from = 0; from < uids.size(); from += IN_LIST_CHUNK) {
+            List<Long> chunk = uids.subList(from, Math.min(uids.size(), from + IN_LIST_CHUNK));
+            List<Object> parameters = new ArrayList<>(chunk.size() + 1);
+            parameters.add(mailboxId);
+            parameters.addAll(chunk);
+            messages.addAll(selectByHeader(connection, "mailbox_id = ? AND uid IN ("
+                + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")", parameters, header));
+        }
+        return messages;
+    }
+
+    private List<StoredMessage> selectByHeader(Connection connection, String where, List<Object> parameters,
+                                               Predicate<byte[]> header) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT " + READ_COLUMNS + ", header_bytes"
-                + " FROM mbx_message WHERE mailbox_id = ? ORDER BY uid")) {
-            statement.setLong(1, mailboxId);
+                + " FROM mbx_message WHERE " + where + " ORDER BY uid")) {
+            Database.bind(statement, parameters.toArray());
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     byte[] bytes = result.getBytes(18);
