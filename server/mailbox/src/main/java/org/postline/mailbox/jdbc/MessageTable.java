@@ -126,18 +126,20 @@ final class MessageTable {
     /** Rows matching {@code where} (which must bind only its own parameters), in uid order per mailbox. */
     List<StoredMessage> select(Connection connection, String where, List<Object> parameters, FetchType fetchType,
                                int limit) throws SQLException {
-        // Metadata reads skip the large-object columns; the message loads them itself if something asks.
-        boolean withContent = fetchType != FetchType.METADATA;
-        String sql = "SELECT " + READ_COLUMNS + (withContent ? ", properties, header_bytes" : "")
-            + " FROM mbx_message WHERE " + where
+        // Metadata reads skip the large-object columns, header reads (ENVELOPE) the properties, which cost
+        // Derby as much as the rest of the row; the message loads what it lacks itself if something asks.
+        boolean withHeader = fetchType != FetchType.METADATA;
+        boolean withProperties = withHeader && fetchType != FetchType.HEADERS;
+        String sql = "SELECT " + READ_COLUMNS + (withHeader ? ", header_bytes" : "")
+            + (withProperties ? ", properties" : "") + " FROM mbx_message WHERE " + where
             + " ORDER BY mailbox_id, uid" + (limit > 0 ? " FETCH FIRST " + limit + " ROWS ONLY" : "");
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             Database.bind(statement, parameters.toArray());
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    rows.add(readRow(result, withContent ? result.getString(18) : null,
-                        withContent ? result.getBytes(19) : null));
+                    rows.add(readRow(result, withProperties ? result.getString(19) : null,
+                        withHeader ? result.getBytes(18) : null));
                 }
             }
         }

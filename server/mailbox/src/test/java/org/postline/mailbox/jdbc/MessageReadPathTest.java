@@ -92,6 +92,21 @@ class MessageReadPathTest {
     }
 
     @Test
+    void headerReadsCarryTheHeaderAndLoadPropertiesWhenAsked() throws Exception {
+        PropertyBuilder properties = new PropertyBuilder();
+        properties.setMediaType("text");
+        properties.setSubType("plain");
+        properties.setContentTypeParameters(Map.of("charset", "us-ascii"));
+        MessageUid uid = mapper.add(inbox, message("Subject: headers only", new Flags(), properties)).getUid();
+
+        MailboxMessage headers = only(mapper.findInMailbox(inbox, MessageRange.one(uid), FetchType.HEADERS, -1));
+        assertThat(new String(headers.getHeaderContent().readAllBytes(), StandardCharsets.US_ASCII))
+            .startsWith("Subject: headers only");
+        assertThat(headers.getSubType()).isEqualTo("plain");
+        assertThat(headers.getProperties().getContentTypeParameters()).containsEntry("charset", "us-ascii");
+    }
+
+    @Test
     void aFlagChangeOverMixedMessagesWritesEachAsTheCalculatorSays() throws Exception {
         List<MessageUid> uids = new ArrayList<>();
         for (int i = 1; i <= 12; i++) {
