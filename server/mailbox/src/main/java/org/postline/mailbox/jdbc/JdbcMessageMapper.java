@@ -98,7 +98,7 @@ final class JdbcMessageMapper implements MessageMapper {
         boolean[] unfilled = {false};
         List<MailboxMessage> found = new ArrayList<>(database.inTransaction(connection -> {
             if (!subjectNeedles.isEmpty()) {
-                MessageTable.SubjectCandidates candidates = table.selectSubjectCandidates(connection, id,
+                SubjectIndex.SubjectCandidates candidates = SubjectIndex.candidates(connection, id,
                     SubjectKey.patterns(subjectNeedles), SUBJECT_CANDIDATE_LIMIT);
                 unfilled[0] = candidates.unfilled();
                 if (candidates.uids().isPresent()) {
@@ -124,7 +124,7 @@ final class JdbcMessageMapper implements MessageMapper {
         try {
             // Short transactions, so appends and flag changes wait little; bounded, whatever happens meanwhile.
             for (int chunk = 0; chunk < 10_000; chunk++) {
-                if (database.inTransaction(connection -> table.fillSubjectKeys(connection, id, FILL_CHUNK)) < FILL_CHUNK) {
+                if (database.inTransaction(connection -> SubjectIndex.fill(connection, id, FILL_CHUNK)) < FILL_CHUNK) {
                     break;
                 }
             }

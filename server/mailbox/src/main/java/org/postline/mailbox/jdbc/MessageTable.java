@@ -155,67 +155,6 @@ final class MessageTable {
         return selectByHeader(connection, "mailbox_id = ?", List.of(mailboxId), header);
     }
 
-    /**
-     * Candidates of a subject search: uids in order, or none if there were more than the limit; whether
-     * some rows still lack a subject key (written before migration V5), which always makes them candidates.
-     */
-    record SubjectCandidates(Optional<List<Long>> uids, boolean unfilled) {
-    }
-
-    /** The messages of a mailbox whose subject key matches every pattern ({@link SubjectKey#patterns}) or is unknown. */
-    SubjectCandidates selectSubjectCandidates(Connection connection, long mailboxId, List<String> patterns, int limit)
-            throws SQLException {
-        String matching = String.join(" AND ", Collections.nCopies(patterns.size(),
-            "subject_key LIKE ? ESCAPE '" + SubjectKey.ESCAPE + "'"));
-        List<Long> uids = new ArrayList<>();
-        boolean unfilled = false;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT uid, subject_key FROM mbx_message"
-                + " WHERE mailbox_id = ? AND ((" + matching + ") OR subject_key = ? OR subject_key IS NULL)")) {
-            List<Object> parameters = new ArrayList<>();
-            parameters.add(mailboxId);
-            parameters.addAll(patterns);
-            parameters.add(SubjectKey.UNKNOWN);
-            Database.bind(statement, parameters.toArray());
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    if (uids.size() == limit) {
-                        return new SubjectCandidates(Optional.empty(), true);
-                    }
-                    uids.add(result.getLong(1));
-                    unfilled |= result.getString(2) == null;
-                }
-            }
-        }
-        uids.sort(null);
-        return new SubjectCandidates(Optional.of(uids), unfilled);
-    }
-
-    /** Gives up to {@code max} rows of the mailbox written before migration V5 their subject key; returns how many. */
-    int fillSubjectKeys(Connection connection, long mailboxId, int max) throws SQLException {
-        Map<Long, String> keys = new LinkedHashMap<>();
-        try (PreparedStatement query = connection.prepareStatement("SELECT uid, header_bytes FROM mbx_message"
-                + " WHERE mailbox_id = ? AND subject_key IS NULL FETCH FIRST " + max + " ROWS ONLY")) {
-            query.setLong(1, mailboxId);
-            try (ResultSet result = query.executeQuery()) {
-                while (result.next()) {
-                    keys.put(result.getLong(1), SubjectKey.of(result.getBytes(2)));
-                }
-            }
-        }
-        if (keys.isEmpty()) {
-            return 0;
-        }
-        try (PreparedStatement update = connection.prepareStatement("UPDATE mbx_message SET subject_key = ?"
-                + " WHERE mailbox_id = ? AND uid = ? AND subject_key IS NULL")) {
-            for (Map.Entry<Long, String> key : keys.entrySet()) {
-                Database.bind(update, key.getValue(), mailboxId, key.getKey());
-                update.addBatch();
-            }
-            update.executeBatch();
-        }
-        return keys.size();
-    }
-
     /** Like {@link #selectByHeader(Connection, long, Predicate)}, for the given uids of the mailbox only. */
     List<StoredMessage> selectByHeader(Connection connection, long mailboxId, List<Long> uids,
                                        Predicate<byte[]> header) throws SQLException {
