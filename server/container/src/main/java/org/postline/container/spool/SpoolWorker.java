@@ -3,6 +3,7 @@ package org.postline.container.spool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * A mailet that defers some recipients ({@link org.postline.api.queue.DeferredDelivery}) uses the same attempts
  * and delay, for just those recipients, picking up at that mailet.
  */
-public final class SpoolWorker implements QueueWorker {
+public final class SpoolWorker implements QueueWorker, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolWorker.class);
     /** Envelope attribute of a deferred mail: the {@link ResumePoint} (encoded) where it picks up again. */
@@ -50,13 +51,26 @@ public final class SpoolWorker implements QueueWorker {
     private final MailRepositories repositories;
     private final SpoolConfig config;
     private final Session session;
+    private final Optional<Completions> completions;
 
+    /** Starts the thread that removes processed mail from a spool that allows it later; {@link #close} ends it. */
     public SpoolWorker(Spool spool, Pipeline pipeline, MailRepositories repositories, SpoolConfig config, Session session) {
         this.spool = spool;
         this.pipeline = pipeline;
         this.repositories = repositories;
         this.config = config;
         this.session = session;
+        this.completions = spool.completesLater() ? Optional.of(new Completions(spool, "spool")) : Optional.empty();
+    }
+
+    /** Call after the workers stopped: removes the processed mail still pending, waiting up to {@code timeout}. */
+    public boolean close(Duration timeout) throws InterruptedException {
+        return completions.isEmpty() || completions.get().close(timeout);
+    }
+
+    @Override
+    public void close() {
+        completions.ifPresent(Completions::close);
     }
 
     /** Runs the pipeline on the mail and removes it from the spool; any exception means "retry later". */
@@ -76,7 +90,8 @@ public final class SpoolWorker implements QueueWorker {
         int attempts = attempts(spooled);
         List<Pipeline.Deferral> parts = pipeline.process(mail, resumeAt, attempts + 1 < config.maxAttempts());
         if (parts.isEmpty()) {
-            spool.complete(spooled.id());
+            // Processing is durable (every store it wrote to synced); the row may go in a batch, off this thread.
+            completions.ifPresentOrElse(batch -> batch.complete(spooled.id()), () -> spool.complete(spooled.id()));
         } else {
             defer(spooled, attempts, parts);
         }
