@@ -7,6 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
@@ -29,13 +32,16 @@ import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.exception.MailboxExistsException;
 import org.apache.james.mailbox.exception.MailboxNotFoundException;
+import org.apache.james.mailbox.exception.OverQuotaException;
 import org.apache.james.mailbox.model.Content;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.mailet.Mail;
 import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
+import org.postline.api.StoreException;
 import org.postline.api.directory.Domains;
 import org.postline.api.directory.Users;
+import org.postline.api.queue.DeferredDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +49,12 @@ import org.slf4j.LoggerFactory;
  * Delivers the mail into the INBOX of each recipient's mailbox owner (a user, or the postmaster for
  * {@code postmaster@} a local domain), creating the INBOX if missing. Each stored copy is the message byte for byte,
  * preceded by {@code Return-Path: <sender>} ({@code <>} for the null sender) and {@code Delivered-To: recipient}.
- * <p>Per recipient atomic: each recipient is one append; a recipient whose append fails is neither retried nor lost
- * here, and the ones already delivered are never delivered again. Delivered recipients leave the mail. If all were
- * delivered the mail is ghosted; otherwise the same mail, holding only the failed recipients and an error message
- * naming each failure, moves to the {@code errorProcessor} state. Re-routing the mail itself (rather than sending a
+ * <p>Per recipient atomic: each recipient is one append; a recipient whose append fails is not retried here, and
+ * the ones already delivered are never delivered again. Delivered recipients leave the mail. If all were delivered
+ * the mail is ghosted. If any failure may pass (a contended or unreachable database, see {@link #isTransient}),
+ * the mail, holding only the failed recipients, is deferred ({@link DeferredDelivery}): the spool retries just
+ * those recipients later at this mailet, with its attempts and delay. Otherwise the same mail, holding only the
+ * failed recipients and an error message naming each failure, moves to the {@code errorProcessor} state. Re-routing the mail itself (rather than sending a
  * copy, as James does) keeps its attributes, costs no second spool write, and does not mark it "sent by mailet",
  * which would make it relay-allowed.
  * <p>Init parameters: {@code errorProcessor} (default {@code error}).
@@ -93,6 +101,7 @@ public class LocalDelivery extends GenericMailet {
 
         List<MailAddress> failed = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
+        Exception transientFailure = null;
         for (MailAddress recipient : recipients) {
             try {
                 MailAddress owner = localRecipients.mailboxOwner(recipient, postmaster)
@@ -103,7 +112,13 @@ public class LocalDelivery extends GenericMailet {
             } catch (Exception e) {
                 failed.add(recipient);
                 reasons.add(recipient.asString() + ": " + describe(e));
-                LOGGER.warn("Mail {}: local delivery to {} failed", mail.getName(), recipient.asString(), e);
+                if (isTransient(e)) {
+                    transientFailure = e;
+                    LOGGER.warn("Mail {}: local delivery to {} failed for now: {}", mail.getName(), recipient.asString(),
+                        describe(e));
+                } else {
+                    LOGGER.warn("Mail {}: local delivery to {} failed", mail.getName(), recipient.asString(), e);
+                }
             }
         }
 
@@ -115,7 +130,39 @@ public class LocalDelivery extends GenericMailet {
         mail.setRecipients(failed);
         mail.setErrorMessage("Local delivery failed for " + failed.size() + " of " + recipients.size()
             + " recipient(s): " + String.join("; ", reasons));
+        if (transientFailure != null) {
+            // All failed recipients wait together: one that failed for good fails again on the retry, alone.
+            throw new MessagingException("Local delivery deferred for " + failed,
+                new DeferredDelivery(String.join("; ", reasons), transientFailure));
+        }
         mail.setState(errorProcessor);
+    }
+
+    /**
+     * A failure that may pass: the database contended (deadlock, lock time-out, serialisation), unreachable or
+     * its pool exhausted, or the store's disk or I/O failing. An unknown user, a full quota or any other
+     * refusal is permanent.
+     */
+    static boolean isTransient(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OverQuotaException) {
+                return false;
+            }
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
+                || t instanceof StoreException || t instanceof IOException) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                for (SQLException next = sql; next != null; next = next.getNextException()) {
+                    String state = next.getSQLState();
+                    // Class 40: transaction rollback (deadlock, serialisation); 08: connection; Derby's 40XL lock states.
+                    if (state != null && (state.startsWith("40") || state.startsWith("08"))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private void deliver(MailAddress owner, Content content, Date internalDate) throws MailboxException {

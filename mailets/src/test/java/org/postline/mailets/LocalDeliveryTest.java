@@ -9,16 +9,24 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientConnectionException;
 
 import javax.mail.Flags;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
+import org.apache.james.core.quota.QuotaCountLimit;
+import org.apache.james.core.quota.QuotaCountUsage;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.exception.OverQuotaException;
 import org.apache.james.mailbox.inmemory.manager.InMemoryIntegrationResources;
 import org.apache.james.mailbox.model.FetchGroup;
 import org.apache.james.mailbox.model.MailboxPath;
@@ -32,6 +40,7 @@ import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postline.api.queue.DeferredDelivery;
 
 class LocalDeliveryTest {
 
@@ -162,6 +171,54 @@ class LocalDeliveryTest {
     }
 
     @Test
+    void aContendedDatabaseDefersOnlyTheFailedRecipientsAndTheRetryDeliversEachOnce() throws Exception {
+        AtomicInteger failuresLeft = new AtomicInteger(1);
+        MailboxManager deadlockForBob = appendFailingFor("bob@example.org", mailboxManager, failuresLeft,
+            () -> new MailboxException("Mailbox database stayed contended after 8 attempts",
+                new SQLTransactionRollbackException("deadlock", "40001")));
+        FakeMail mail = mail("sender@remote.net", "alice@example.org", "bob@example.org", "carol@example.org");
+
+        assertThatThrownBy(() -> mailet(deadlockForBob).service(mail))
+            .isInstanceOf(MessagingException.class)
+            .hasRootCauseInstanceOf(SQLTransactionRollbackException.class)
+            .satisfies(e -> assertThat(e.getCause()).isInstanceOf(DeferredDelivery.class));
+        assertThat(mail.getRecipients()).extracting(MailAddress::asString).containsExactly("bob@example.org");
+        assertThat(mail.getState()).isEqualTo(Mail.LOCAL_DELIVERY);
+        assertThat(inbox("alice@example.org")).hasSize(1);
+        assertThat(inbox("bob@example.org")).isEmpty();
+
+        // The spool's retry hands the same mail, now holding bob only, to the mailet again.
+        mailet(deadlockForBob).service(mail);
+        assertThat(inbox("alice@example.org")).hasSize(1);
+        assertThat(inbox("bob@example.org")).hasSize(1);
+        assertThat(inbox("carol@example.org")).hasSize(1);
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+    }
+
+    @Test
+    void connectionFailureLockTimeOutAndStoreFailureAreTransient() {
+        assertThat(LocalDelivery.isTransient(new MailboxException("x", new SQLException("lock", "40XL1")))).isTrue();
+        assertThat(LocalDelivery.isTransient(new MailboxException("x", new SQLException("gone", "08006")))).isTrue();
+        assertThat(LocalDelivery.isTransient(new MailboxException("x", new SQLTransientConnectionException("pool")))).isTrue();
+        assertThat(LocalDelivery.isTransient(new MailboxException("x", new java.io.IOException("disk")))).isTrue();
+        assertThat(LocalDelivery.isTransient(new MailboxException("x"))).isFalse();
+        assertThat(LocalDelivery.isTransient(new MailboxException("x", new SQLException("bad", "42X05")))).isFalse();
+        assertThat(LocalDelivery.isTransient(new MessagingException("no such local user"))).isFalse();
+    }
+
+    @Test
+    void overQuotaIsPermanentAndGoesToTheErrorProcessor() throws Exception {
+        MailboxManager overQuota = appendFailingFor("bob@example.org", mailboxManager, new AtomicInteger(1),
+            () -> new OverQuotaException("over quota", QuotaCountLimit.count(10), QuotaCountUsage.count(10)));
+        FakeMail mail = mail("sender@remote.net", "alice@example.org", "bob@example.org");
+        mailet(overQuota).service(mail);
+
+        assertThat(mail.getState()).isEqualTo(Mail.ERROR);
+        assertThat(mail.getRecipients()).extracting(MailAddress::asString).containsExactly("bob@example.org");
+        assertThat(inbox("alice@example.org")).hasSize(1);
+    }
+
+    @Test
     void defaultErrorProcessorIsError() throws Exception {
         FakeMail mail = mail("sender@remote.net", "bob@example.org");
         mailet(failingFor("bob@example.org", mailboxManager)).service(mail);
@@ -238,6 +295,35 @@ class LocalDeliveryTest {
     }
 
     /** The real manager, except that every mailbox lookup for {@code user} fails as a broken store would. */
+    /** The real manager, but appending to {@code user}'s mailboxes throws {@code failure} while failures are left. */
+    static MailboxManager appendFailingFor(String user, MailboxManager real, AtomicInteger failuresLeft,
+                                           Supplier<MailboxException> failure) {
+        Username failing = Username.of(user);
+        return (MailboxManager) Proxy.newProxyInstance(LocalDeliveryTest.class.getClassLoader(),
+            new Class<?>[] {MailboxManager.class}, (proxy, method, args) -> {
+                Object result = invoke(real, method, args);
+                if (result instanceof MessageManager messages && method.getName().equals("getMailbox")
+                    && args[args.length - 1] instanceof MailboxSession session && session.getUser().equals(failing)) {
+                    return Proxy.newProxyInstance(LocalDeliveryTest.class.getClassLoader(),
+                        new Class<?>[] {MessageManager.class}, (p, m, a) -> {
+                            if (m.getName().equals("appendMessage") && failuresLeft.getAndDecrement() > 0) {
+                                throw failure.get();
+                            }
+                            return invoke(messages, m, a);
+                        });
+                }
+                return result;
+            });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
     static MailboxManager failingFor(String user, MailboxManager real) {
         Username failing = Username.of(user);
         return (MailboxManager) Proxy.newProxyInstance(LocalDeliveryTest.class.getClassLoader(),

@@ -54,6 +54,7 @@ public final class MailetContainer implements AutoCloseable {
     private final Duration drainTimeout;
     private final OutgoingDeliveries deliveries;
     private QueueConsumer routes;
+    private SpoolWorker worker;
     private boolean closed;
 
     private MailetContainer(ContainerEnvironment env, ContainerConfig config, CamelContext camel,
@@ -129,7 +130,7 @@ public final class MailetContainer implements AutoCloseable {
         if (config.threads().isPresent()) {
             LOG.info("spooler/threads in {} sets {} spool workers", config.file(), workers);
         }
-        SpoolWorker worker = new SpoolWorker(env.spool(), pipeline, env.repositories(), env.spoolConfig(), session);
+        worker = new SpoolWorker(env.spool(), pipeline, env.repositories(), env.spoolConfig(), session);
         routes = consumers(env).consume("spool", env.spool(), worker, workers,
                 pollInterval(env.spoolConfig().retryDelay()));
         try {
@@ -183,6 +184,9 @@ public final class MailetContainer implements AutoCloseable {
                 if (!routes.drain(drainTimeout)) {
                     LOG.warn("mail still being processed after {}; it stays in the spool and runs again at start",
                             drainTimeout);
+                }
+                if (!worker.close(drainTimeout)) {
+                    LOG.warn("processed mail not removed from the spool after {}; it runs again at start", drainTimeout);
                 }
                 if (!deliveries.drain(drainTimeout)) {
                     LOG.warn("remote deliveries still running after {} were cut; their mail stays queued",

@@ -40,6 +40,23 @@ public interface Spool {
     void complete(String id);
 
     /**
+     * As {@link #complete(String)} for each, in as few steps (transactions, syncs) as the spool can; a failure
+     * may leave any of them in the spool, where it runs again (at least once).
+     */
+    default void completeAll(List<String> ids) {
+        ids.forEach(this::complete);
+    }
+
+    /**
+     * True when a claimed mail may be completed later, from another thread, after its worker has returned:
+     * the claim holds until then. False (the default) when the consumer must decide before it returns (a
+     * broker acknowledging on the consuming thread).
+     */
+    default boolean completesLater() {
+        return false;
+    }
+
+    /**
      * Processing failed; the mail becomes ready again after {@code delayMillis}, its failure count raised
      * and the reason kept.
      */

@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
@@ -16,6 +17,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.Mailet;
 import org.apache.mailet.Matcher;
 import org.postline.api.StoreException;
+import org.postline.api.queue.DeferredDelivery;
 import org.postline.api.queue.MailRepositories;
 import org.postline.container.mail.MailContent;
 import org.slf4j.Logger;
@@ -69,20 +71,49 @@ public final class Pipeline {
     }
 
     /**
+     * A mail (or a part split from it) whose mailet threw {@link DeferredDelivery}: it holds the recipients
+     * still to do and should run again later from {@code resumeAt}.
+     */
+    public record Deferral(Mail mail, ResumePoint resumeAt, String reason) {
+    }
+
+    /**
      * Runs the mail, and every mail split from it, until each is done or stored.
      *
      * @throws MessagingException when a pair's policy is {@code propagate} or storing in the error repository
      *                            fails; the caller then retries the whole mail
      */
     public void process(Mail mail) throws MessagingException {
-        Deque<Journey> pending = new ArrayDeque<>();
-        pending.push(new Journey(mail, 0, MAX_HOPS));
-        while (!pending.isEmpty()) {
-            run(pending.pop(), pending);
-        }
+        process(mail, Optional.empty(), false);
     }
 
-    private void run(Journey journey, Deque<Journey> pending) throws MessagingException {
+    /**
+     * As {@link #process(Mail)}, starting at {@code resumeAt} when it still names a pair of this pipeline (else
+     * at the start of the mail's processor). With {@code mayDefer}, a mailet throwing {@link DeferredDelivery}
+     * ends that part's journey and the part is returned; without, the throw is an ordinary mailet failure.
+     */
+    public List<Deferral> process(Mail mail, Optional<ResumePoint> resumeAt, boolean mayDefer) throws MessagingException {
+        List<Deferral> deferred = mayDefer ? new ArrayList<>() : null;
+        Deque<Journey> pending = new ArrayDeque<>();
+        pending.push(new Journey(mail, resumeAt.map(point -> resumeIndex(mail, point)).orElse(0), MAX_HOPS));
+        while (!pending.isEmpty()) {
+            run(pending.pop(), pending, deferred);
+        }
+        return deferred == null ? List.of() : deferred;
+    }
+
+    private int resumeIndex(Mail mail, ResumePoint point) {
+        Processor processor = processors.get(mail.getState());
+        if (processor == null || !processor.state().equals(point.state()) || point.pair() >= processor.pairs().size()
+                || !processor.pairs().get(point.pair()).where().equals(point.where())) {
+            LOG.info("mail {}: the pipeline changed since it was deferred at {}; it starts over in '{}'",
+                    mail.getName(), point.where(), mail.getState());
+            return 0;
+        }
+        return point.pair();
+    }
+
+    private void run(Journey journey, Deque<Journey> pending, List<Deferral> deferred) throws MessagingException {
         Mail mail = journey.mail();
         int index = journey.nextPair();
         int hopsLeft = journey.hopsLeft();
@@ -97,7 +128,7 @@ public final class Pipeline {
                 storeAsLastResort(mail, "processing loop: more than " + MAX_HOPS + " processor entries");
                 return;
             }
-            index = runPairs(processor, mail, index, hopsLeft, pending);
+            index = runPairs(processor, mail, index, hopsLeft, pending, deferred);
             if (index == FELL_OFF) {
                 if (Mail.ERROR.equals(processor.state())) {
                     storeAsLastResort(mail, "reached the end of the error processor");
@@ -117,8 +148,8 @@ public final class Pipeline {
     private static final int LAST_RESORT_DONE = -2;
 
     /** Runs pairs from {@code start}; returns 0 when the mail moved to another processor (or is done), FELL_OFF at the end. */
-    private int runPairs(Processor processor, Mail mail, int start, int hopsLeft, Deque<Journey> pending)
-            throws MessagingException {
+    private int runPairs(Processor processor, Mail mail, int start, int hopsLeft, Deque<Journey> pending,
+                         List<Deferral> deferred) throws MessagingException {
         List<MatcherMailetPair> pairs = processor.pairs();
         for (int i = start; i < pairs.size(); i++) {
             MatcherMailetPair pair = pairs.get(i);
@@ -145,7 +176,7 @@ public final class Pipeline {
             }
             if (matched.size() == mail.getRecipients().size()) {
                 String before = mail.getState();
-                if (!runMailet(pair, mail)) {
+                if (!runMailet(pair, mail, new ResumePoint(processor.state(), i, pair.where()), deferred)) {
                     return LAST_RESORT_DONE;
                 }
                 if (isDone(mail) || !before.equals(mail.getState())) {
@@ -159,7 +190,8 @@ public final class Pipeline {
             split.setRecipients(matched);
             mail.setRecipients(rest);
             String before = split.getState();
-            if (runMailet(pair, split) && !isDone(split)) {
+            if (runMailet(pair, split, new ResumePoint(processor.state(), i, pair.where()), deferred)
+                    && !isDone(split)) {
                 pending.push(new Journey(split, before.equals(split.getState()) ? i + 1 : 0, hopsLeft));
             }
         }
@@ -175,12 +207,20 @@ public final class Pipeline {
         return recipients.stream().filter(wanted::contains).toList();
     }
 
-    /** @return false when the mail ended in the error repository */
-    private boolean runMailet(MatcherMailetPair pair, Mail mail) throws MessagingException {
+    /** @return false when the mail ended in the error repository or was deferred */
+    private boolean runMailet(MatcherMailetPair pair, Mail mail, ResumePoint here, List<Deferral> deferred)
+            throws MessagingException {
         try {
             pair.mailet().service(mail);
             return true;
         } catch (Exception | LinkageError e) {
+            Optional<DeferredDelivery> deferral = deferred == null ? Optional.empty() : deferralIn(e);
+            if (deferral.isPresent() && !isDone(mail)) {
+                LOG.info("{}: mail {} deferred for {}: {}", pair.where(), mail.getName(), mail.getRecipients(),
+                        describe(deferral.get()));
+                deferred.add(new Deferral(mail, here, describe(deferral.get())));
+                return false;
+            }
             rethrowIfStoreFailure(pair, "mailet", e);
             MailetFailurePolicy policy = pair.onMailetException();
             switch (policy.kind()) {
@@ -220,6 +260,15 @@ public final class Pipeline {
                 throw failure(pair, what, e);
             }
         }
+    }
+
+    private static Optional<DeferredDelivery> deferralIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DeferredDelivery deferral) {
+                return Optional.of(deferral);
+            }
+        }
+        return Optional.empty();
     }
 
     private static MessagingException failure(MatcherMailetPair pair, String what, Throwable e) {

@@ -127,6 +127,12 @@ public final class FakeSpool implements Spool {
         completed.add(id);
     }
 
+    /** Like the database spool: a claim holds until completed, from any thread. */
+    @Override
+    public boolean completesLater() {
+        return true;
+    }
+
     @Override
     public synchronized void release(String id, String reason, long delayMillis) {
         Entry e = entries.get(id);

@@ -44,8 +44,8 @@ public final class TestEnv {
     /** Never asked unless a test points it at its fake DNS server: a closed local port with a short timeout. */
     public DnsConfig dns = new DnsConfig(List.of(new InetSocketAddress("127.0.0.1", 9)), Duration.ofMillis(200));
     public final RecipientRewrites rewrites = FakeDirectory.noRewrites();
-    /** Users' mailboxes for LocalDelivery: James's in-memory manager. */
-    public final MailboxManager mailboxes = InMemoryIntegrationResources.defaultResources().getMailboxManager();
+    /** Users' mailboxes for LocalDelivery: James's in-memory manager (a test may wrap it before start). */
+    public MailboxManager mailboxes = InMemoryIntegrationResources.defaultResources().getMailboxManager();
 
     public ContainerEnvironment environment() {
         return new ContainerEnvironment("mail.example.org", "postmaster@example.org", domains, users,

@@ -216,6 +216,54 @@ public final class JdbcSpool implements Spool {
         endLease(id);
     }
 
+    /** Claims are leases held until the completion or release, from whichever thread. */
+    @Override
+    public boolean completesLater() {
+        return true;
+    }
+
+    /** One transaction (one log sync) for the whole batch; the files of blob contents go after it. */
+    @Override
+    public void completeAll(List<String> ids) {
+        if (ids.size() <= 1) {
+            ids.forEach(this::complete);
+            return;
+        }
+        List<String> removed = new ArrayList<>();
+        List<String> withBlob = new ArrayList<>();
+        jdbc.inTransaction("remove " + ids.size() + " mails from queue " + queue, c -> {
+            removed.clear();
+            withBlob.clear();
+            try (PreparedStatement query = c.prepareStatement("SELECT CASE WHEN content IS NULL THEN 1 ELSE 0 END"
+                    + " FROM spool WHERE id = ? AND queue_name = ?");
+                 PreparedStatement delete = c.prepareStatement("DELETE FROM spool WHERE id = ? AND queue_name = ?")) {
+                for (String id : ids) {
+                    query.setString(1, id);
+                    query.setString(2, queue);
+                    boolean blob;
+                    try (ResultSet rows = query.executeQuery()) {
+                        if (!rows.next()) {
+                            continue;
+                        }
+                        blob = rows.getInt(1) == 1;
+                    }
+                    delete.setString(1, id);
+                    delete.setString(2, queue);
+                    if (delete.executeUpdate() > 0) {
+                        removed.add(id);
+                        if (blob) {
+                            withBlob.add(id);
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        size.addAndGet(-removed.size());
+        withBlob.forEach(id -> blobs.delete(AREA, id));
+        ids.forEach(this::endLease);
+    }
+
     @Override
     public void release(String id, String reason, long delayMillis) {
         long notBefore = clock.millis() + Math.max(0, delayMillis);

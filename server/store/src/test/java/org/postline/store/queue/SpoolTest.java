@@ -153,6 +153,30 @@ class SpoolTest {
     }
 
     @Test
+    void completeAllRemovesABatchInOneStepWithItsFilesAndLeases() throws IOException {
+        String small = commit("m1");
+        clock.advance(Duration.ofSeconds(1));
+        String large;
+        try (Spool.Writer writer = spool.begin(StoreFixture.envelope("m2", "rcpt@example.org"))) {
+            writer.content().write(new byte[200 * 1024]);
+            large = writer.commit();
+        }
+        clock.advance(Duration.ofSeconds(1));
+        String kept = commit("m3");
+        assertThat(spool.claim(3)).hasSize(3);
+
+        spool.completeAll(List.of(small, large, "no-such-id"));
+        assertThat(spool.size()).isEqualTo(1);
+        assertThat(files("spool")).doesNotContain(large);
+        assertThatThrownBy(() -> spool.open(large)).isInstanceOf(StoreException.class);
+        spool.completeAll(List.of(small, large)); // again: harmless
+        assertThat(spool.size()).isEqualTo(1);
+
+        reopen();
+        assertThat(spool.claim(5)).extracting(SpooledMail::id).containsExactly(kept);
+    }
+
+    @Test
     void releaseCountsTheFailureKeepsTheReasonAndDelaysDurably() throws IOException {
         String id = commit("m1");
         assertThat(spool.claim(1)).hasSize(1);
