@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link Users} in the {@code users} table. Passwords are hashed outside any transaction (a hash takes a good
- * fraction of a second) and never logged.
+ * fraction of a second) and never logged. A login that passed the hash moments ago is recognised without
+ * hashing again ({@link VerifiedLogins}); a wrong password always costs the full hash.
  */
 public final class JdbcUsers implements Users {
 
@@ -26,16 +27,18 @@ public final class JdbcUsers implements Users {
     private final Jdbc jdbc;
     private final String defaultDomain;
     private final PasswordHasher hasher;
+    private final VerifiedLogins verified;
 
     /** @param defaultDomain the domain of a bare login name ({@code alice} means {@code alice@defaultDomain}) */
     public JdbcUsers(Jdbc jdbc, String defaultDomain) {
-        this(jdbc, defaultDomain, new PasswordHasher());
+        this(jdbc, defaultDomain, new PasswordHasher(), new VerifiedLogins());
     }
 
-    JdbcUsers(Jdbc jdbc, String defaultDomain, PasswordHasher hasher) {
+    JdbcUsers(Jdbc jdbc, String defaultDomain, PasswordHasher hasher, VerifiedLogins verified) {
         this.jdbc = jdbc;
         this.defaultDomain = defaultDomain.toLowerCase(Locale.ROOT);
         this.hasher = hasher;
+        this.verified = verified;
     }
 
     @Override
@@ -82,6 +85,7 @@ public final class JdbcUsers implements Users {
             throw new DirectoryException("user " + user + " does not exist");
         }
         String hash = hasher.hash(password);
+        verified.forget(user);
         if (!updateHash(user, hash)) {
             throw new DirectoryException("user " + user + " does not exist");
         }
@@ -90,6 +94,7 @@ public final class JdbcUsers implements Users {
     @Override
     public boolean remove(String address) {
         Optional<String> user = Names.addressOrEmpty(address);
+        user.ifPresent(verified::forget);
         return user.isPresent() && jdbc.inTransaction("remove user " + user.get(), c -> {
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM users WHERE address = ?")) {
                 delete.setString(1, user.get());
@@ -126,11 +131,17 @@ public final class JdbcUsers implements Users {
             hasher.verifyDummy(password); // the same work as for a real user, so timing does not tell who exists
             return Optional.empty();
         }
+        // A hit needs this password to have passed the slow hash against this stored hash moments ago.
+        if (verified.matches(user.get(), stored.get(), password)) {
+            return user;
+        }
         if (!hasher.verify(password, stored.get())) {
             return Optional.empty();
         }
         if (hasher.needsRehash(stored.get())) {
             upgradeHash(user.get(), password);
+        } else {
+            verified.remember(user.get(), stored.get(), password);
         }
         return user;
     }

@@ -127,6 +127,32 @@ class UsersTest {
         assertThat(new PasswordHasher().verify("pw".toCharArray(), upgraded)).isTrue();
     }
 
+    @Test
+    void aRememberedLoginGivesWayToAChangedPasswordAndRefusesAWrongOne() {
+        VerifiedLogins verified = new VerifiedLogins();
+        Users remembering = new JdbcUsers(new Jdbc(store.dataSource()), "example.org", new PasswordHasher(), verified);
+        users.add("hal@example.org", "first".toCharArray());
+
+        assertThat(remembering.authenticate("hal", "first".toCharArray())).contains("hal@example.org");
+        assertThat(verified.matches("hal@example.org", storedHash("hal@example.org"), "first".toCharArray()))
+                .as("remembered").isTrue();
+        assertThat(remembering.authenticate("hal@example.org", "first".toCharArray())).contains("hal@example.org");
+        assertThat(remembering.authenticate("hal@example.org", "First".toCharArray())).isEmpty();
+        assertThat(remembering.authenticate("hal@example.org", "".toCharArray())).isEmpty();
+
+        remembering.changePassword("hal@example.org", "second".toCharArray());
+        assertThat(remembering.authenticate("hal@example.org", "first".toCharArray())).isEmpty();
+        assertThat(remembering.authenticate("hal@example.org", "second".toCharArray())).contains("hal@example.org");
+
+        // A change that did not go through this object (another Users, another process) counts at once too.
+        users.changePassword("hal@example.org", "third".toCharArray());
+        assertThat(remembering.authenticate("hal@example.org", "second".toCharArray())).isEmpty();
+        assertThat(remembering.authenticate("hal@example.org", "third".toCharArray())).contains("hal@example.org");
+
+        assertThat(users.remove("hal@example.org")).isTrue();
+        assertThat(remembering.authenticate("hal@example.org", "third".toCharArray())).isEmpty();
+    }
+
     private String storedHash(String address) {
         try (Connection c = store.dataSource().getConnection();
              PreparedStatement query = c.prepareStatement("SELECT password_hash FROM users WHERE address = ?")) {
