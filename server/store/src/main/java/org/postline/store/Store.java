@@ -63,9 +63,11 @@ public final class Store implements AutoCloseable {
                 ? new BlobStore(config.blobDirectory(), jdbc, clock)
                 : new BlobStore(config.blobDirectory());
         MailIds ids = new MailIds(clock);
-        this.domains = new JdbcDomains(jdbc);
-        this.users = new JdbcUsers(jdbc, defaultDomain);
-        this.rewrites = new JdbcRecipientRewrites(jdbc);
+        // Embedded Derby admits one process, so directory lookups can be kept in memory; a shared server cannot.
+        boolean embedded = config.jdbcUrl().startsWith(DERBY_PREFIX) && !config.jdbcUrl().startsWith(DERBY_PREFIX + "//");
+        this.domains = new JdbcDomains(jdbc, embedded);
+        this.users = new JdbcUsers(jdbc, defaultDomain, embedded);
+        this.rewrites = new JdbcRecipientRewrites(jdbc, embedded);
         this.spool = new JdbcSpool(jdbc, blobs, ids, clock);
         this.queues = new JdbcMailQueues(jdbc, blobs, ids, clock, spool);
         this.repositories = new JdbcMailRepositories(jdbc, blobs, ids, clock);

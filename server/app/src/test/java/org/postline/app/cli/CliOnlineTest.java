@@ -61,31 +61,40 @@ class CliOnlineTest {
 
     @Test
     void domainCommands() {
+        // The server's answers (which RCPTs consult, and may keep in memory) follow the admin channel's changes.
+        assertThat(serverStore.domains().isLocal("example.net")).isFalse();
         assertOk(cli.run("domain", "add", "example.net"), "Added domain example.net");
+        assertThat(serverStore.domains().isLocal("example.net")).isTrue();
         assertOk(cli.run("domain", "list"), "example.net", "example.org");
         assertFails(cli.run("domain", "add", "example.net"), "already exists");
         assertOk(cli.run("domain", "remove", "example.net"), "Removed domain example.net");
+        assertThat(serverStore.domains().isLocal("example.net")).isFalse();
         assertFails(cli.run("domain", "remove", "example.net"), "no such domain");
         assertThat(serverStore.domains().list()).containsExactly("example.org");
     }
 
     @Test
     void userCommands() {
+        assertThat(serverStore.users().exists("alice@example.org")).isFalse();
         assertOk(cli.runWithInput("pass word\n", "user", "add", "alice@example.org"), "Added user alice@example.org");
         assertThat(serverStore.users().authenticate("alice@example.org", "pass word".toCharArray())).isPresent();
+        assertThat(serverStore.users().exists("alice@example.org")).isTrue();
         assertOk(cli.runWithInput("new pass\n", "user", "passwd", "alice@example.org"), "Changed the password of alice@example.org");
         assertThat(serverStore.users().authenticate("alice@example.org", "new pass".toCharArray())).isPresent();
         assertOk(cli.run("user", "list"), "alice@example.org");
         assertFails(cli.runWithInput("x\n", "user", "add", "alice@example.org"), "already exists");
         assertOk(cli.run("user", "remove", "alice@example.org"), "Removed user alice@example.org");
+        assertThat(serverStore.users().exists("alice@example.org")).isFalse();
         assertFails(cli.run("user", "remove", "alice@example.org"), "no such user");
         assertOk(cli.run("user", "list"));
     }
 
     @Test
     void aliasCommands() {
+        assertThat(serverStore.rewrites().forSource("info@example.org")).isEmpty();
         assertOk(cli.run("alias", "add", "info@example.org", "bob@remote.example"),
                 "Added address info@example.org -> bob@remote.example");
+        assertThat(serverStore.rewrites().forSource("info@example.org")).hasSize(1);
         assertOk(cli.run("alias", "add", "--catch-all", "example.org", "bob@remote.example"),
                 "Added catch-all example.org -> bob@remote.example");
         assertOk(cli.run("alias", "add", "--domain", "old.example", "example.org"), "Added domain old.example -> example.org");

@@ -16,14 +16,30 @@ import org.postline.store.jdbc.Jdbc;
 public final class JdbcDomains implements Domains {
 
     private final Jdbc jdbc;
+    /** Whether a domain is local: asked on every SMTP RCPT. */
+    private final LookupCache<String, Boolean> local;
 
     public JdbcDomains(Jdbc jdbc) {
+        this(jdbc, false);
+    }
+
+    /** @param onlyThisProcessWrites whether lookups may be kept in memory (an embedded database) */
+    public JdbcDomains(Jdbc jdbc, boolean onlyThisProcessWrites) {
         this.jdbc = jdbc;
+        this.local = LookupCache.forDatabase(onlyThisProcessWrites);
     }
 
     @Override
     public void add(String domain) {
         String name = Names.domain(domain);
+        try {
+            addDomain(name);
+        } finally {
+            local.invalidate();
+        }
+    }
+
+    private void addDomain(String name) {
         try {
             jdbc.inTransactionOrThrow(c -> {
                 if (exists(c, name)) {
@@ -49,7 +65,14 @@ public final class JdbcDomains implements Domains {
         if (canonical.isEmpty()) {
             return false;
         }
-        String name = canonical.get();
+        try {
+            return removeDomain(canonical.get());
+        } finally {
+            local.invalidate();
+        }
+    }
+
+    private boolean removeDomain(String name) {
         try {
             return jdbc.inTransactionOrThrow(c -> {
                 refuseIfUsed(c, name);
@@ -70,7 +93,8 @@ public final class JdbcDomains implements Domains {
     @Override
     public boolean isLocal(String domain) {
         Optional<String> name = Names.domainOrEmpty(domain);
-        return name.isPresent() && jdbc.inTransaction("look up domain " + name.get(), c -> exists(c, name.get()));
+        return name.isPresent() && local.get(name.get(),
+                () -> jdbc.inTransaction("look up domain " + name.get(), c -> exists(c, name.get())));
     }
 
     @Override

@@ -27,14 +27,30 @@ public final class JdbcRecipientRewrites implements RecipientRewrites {
             .thenComparing(Rewrite::source).thenComparing(Rewrite::target);
 
     private final Jdbc jdbc;
+    /** Rules by source: each SMTP RCPT asks for its address and its domain. */
+    private final LookupCache<String, List<Rewrite>> bySource;
 
     public JdbcRecipientRewrites(Jdbc jdbc) {
+        this(jdbc, false);
+    }
+
+    /** @param onlyThisProcessWrites whether lookups may be kept in memory (an embedded database) */
+    public JdbcRecipientRewrites(Jdbc jdbc, boolean onlyThisProcessWrites) {
         this.jdbc = jdbc;
+        this.bySource = LookupCache.forDatabase(onlyThisProcessWrites);
     }
 
     @Override
     public void add(Rewrite rewrite) {
         Rewrite rule = validated(rewrite);
+        try {
+            addRule(rule);
+        } finally {
+            bySource.invalidate();
+        }
+    }
+
+    private void addRule(Rewrite rule) {
         try {
             jdbc.inTransactionOrThrow(c -> {
                 if (existsRule(c, rule)) {
@@ -57,6 +73,14 @@ public final class JdbcRecipientRewrites implements RecipientRewrites {
 
     @Override
     public boolean remove(Rewrite rewrite) {
+        try {
+            return removeRule(rewrite);
+        } finally {
+            bySource.invalidate();
+        }
+    }
+
+    private boolean removeRule(Rewrite rewrite) {
         return jdbc.inTransaction("remove rewrite rule " + describe(rewrite), c -> {
             try (PreparedStatement delete = c.prepareStatement(
                     "DELETE FROM recipient_rewrites WHERE kind = ? AND source = ? AND target = ?")) {
@@ -73,7 +97,8 @@ public final class JdbcRecipientRewrites implements RecipientRewrites {
 
     @Override
     public List<Rewrite> forSource(String source) {
-        return query("look up rewrite rules", COLUMNS + " WHERE source = ?" + ORDER, source.toLowerCase(Locale.ROOT));
+        String key = source.toLowerCase(Locale.ROOT);
+        return bySource.get(key, () -> query("look up rewrite rules", COLUMNS + " WHERE source = ?" + ORDER, key));
     }
 
     @Override

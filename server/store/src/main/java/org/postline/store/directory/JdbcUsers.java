@@ -28,13 +28,30 @@ public final class JdbcUsers implements Users {
     private final String defaultDomain;
     private final PasswordHasher hasher;
     private final VerifiedLogins verified;
+    /** Whether a user exists: asked on every SMTP RCPT. Password hashes are never kept. */
+    private final LookupCache<String, Boolean> existing;
 
     /** @param defaultDomain the domain of a bare login name ({@code alice} means {@code alice@defaultDomain}) */
     public JdbcUsers(Jdbc jdbc, String defaultDomain) {
-        this(jdbc, defaultDomain, new PasswordHasher(), new VerifiedLogins());
+        this(jdbc, defaultDomain, false);
+    }
+
+    /** @param onlyThisProcessWrites whether lookups may be kept in memory (an embedded database) */
+    public JdbcUsers(Jdbc jdbc, String defaultDomain, boolean onlyThisProcessWrites) {
+        this(jdbc, defaultDomain, new PasswordHasher(), new VerifiedLogins(), onlyThisProcessWrites);
+    }
+
+    JdbcUsers(Jdbc jdbc, String defaultDomain, PasswordHasher hasher) {
+        this(jdbc, defaultDomain, hasher, new VerifiedLogins(), false);
     }
 
     JdbcUsers(Jdbc jdbc, String defaultDomain, PasswordHasher hasher, VerifiedLogins verified) {
+        this(jdbc, defaultDomain, hasher, verified, false);
+    }
+
+    private JdbcUsers(Jdbc jdbc, String defaultDomain, PasswordHasher hasher, VerifiedLogins verified,
+                      boolean onlyThisProcessWrites) {
+        this.existing = LookupCache.forDatabase(onlyThisProcessWrites);
         this.jdbc = jdbc;
         this.defaultDomain = defaultDomain.toLowerCase(Locale.ROOT);
         this.hasher = hasher;
@@ -43,6 +60,14 @@ public final class JdbcUsers implements Users {
 
     @Override
     public void add(String address, char[] password) {
+        try {
+            addUser(address, password);
+        } finally {
+            existing.invalidate();
+        }
+    }
+
+    private void addUser(String address, char[] password) {
         String user = Names.address(address);
         String domain = Names.domainOf(user);
         requirePassword(password);
@@ -93,6 +118,14 @@ public final class JdbcUsers implements Users {
 
     @Override
     public boolean remove(String address) {
+        try {
+            return removeUser(address);
+        } finally {
+            existing.invalidate();
+        }
+    }
+
+    private boolean removeUser(String address) {
         Optional<String> user = Names.addressOrEmpty(address);
         user.ifPresent(verified::forget);
         return user.isPresent() && jdbc.inTransaction("remove user " + user.get(), c -> {
@@ -106,7 +139,7 @@ public final class JdbcUsers implements Users {
     @Override
     public boolean exists(String address) {
         Optional<String> user = Names.addressOrEmpty(address);
-        return user.isPresent() && storedHash(user.get()).isPresent();
+        return user.isPresent() && existing.get(user.get(), () -> storedHash(user.get()).isPresent());
     }
 
     @Override

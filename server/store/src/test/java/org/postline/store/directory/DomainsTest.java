@@ -57,6 +57,17 @@ class DomainsTest {
     }
 
     @Test
+    void aLookupAnsweredBeforeAnAddOrRemoveSeesTheChangeAtOnce() {
+        assertThat(domains.isLocal("new.example")).isFalse();
+        assertThat(domains.isLocal("new.example")).isFalse();
+        domains.add("New.Example");
+        assertThat(domains.isLocal("new.example")).isTrue();
+        assertThat(domains.isLocal("NEW.example")).isTrue();
+        assertThat(domains.remove("new.example")).isTrue();
+        assertThat(domains.isLocal("new.example")).isFalse();
+    }
+
+    @Test
     void refusesDuplicatesAndMalformedNames() {
         domains.add("example.org");
         assertThatThrownBy(() -> domains.add("EXAMPLE.org"))

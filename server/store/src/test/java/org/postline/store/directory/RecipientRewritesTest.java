@@ -63,6 +63,21 @@ class RecipientRewritesTest {
     }
 
     @Test
+    void aLookupAnsweredBeforeAnAddOrRemoveSeesTheChangeAtOnce() {
+        Rewrite forward = new Rewrite(Kind.ADDRESS, "info@example.org", "alice@example.org");
+        Rewrite catchAll = new Rewrite(Kind.CATCH_ALL, "example.org", "alice@example.org");
+        assertThat(rewrites.forSource("info@example.org")).isEmpty();
+        assertThat(rewrites.forSource("example.org")).isEmpty();
+        rewrites.add(forward);
+        rewrites.add(catchAll);
+        assertThat(rewrites.forSource("INFO@example.org")).containsExactly(forward);
+        assertThat(rewrites.forSource("example.org")).containsExactly(catchAll);
+        assertThat(rewrites.remove(forward)).isTrue();
+        assertThat(rewrites.forSource("info@example.org")).isEmpty();
+        assertThat(rewrites.forSource("example.org")).containsExactly(catchAll);
+    }
+
+    @Test
     void refusesDuplicatesAndMalformedRules() {
         rewrites.add(new Rewrite(Kind.ADDRESS, "info@example.org", "alice@example.org"));
         assertThatThrownBy(() -> rewrites.add(new Rewrite(Kind.ADDRESS, "INFO@example.org", "alice@example.org")))

@@ -87,6 +87,20 @@ class UsersTest {
     }
 
     @Test
+    void aLookupAnsweredBeforeAnAddOrRemoveSeesTheChangeAtOnce() {
+        // Each RCPT asks exists(); the answers may be kept in memory, and must follow every change.
+        assertThat(users.exists("erin@example.org")).isFalse();
+        assertThat(users.exists("erin@example.org")).isFalse();
+        users.add("erin@example.org", "pw".toCharArray());
+        assertThat(users.exists("Erin@example.org")).isTrue();
+        assertThat(users.exists("erin@example.org")).isTrue();
+        assertThatThrownBy(() -> users.add("erin@example.org", "pw".toCharArray())).isInstanceOf(DirectoryException.class);
+        assertThat(users.exists("erin@example.org")).isTrue();
+        assertThat(users.remove("erin@example.org")).isTrue();
+        assertThat(users.exists("erin@example.org")).isFalse();
+    }
+
+    @Test
     void refusesBadRequestsWithMessagesForTheUser() {
         store.domains().add("other.example");
         users.add("erin@other.example", "pw".toCharArray());
