@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -42,6 +43,9 @@ public final class SpoolRoutes extends RouteBuilder implements QueueConsumer {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile ProducerTemplate producer;
+    // Resolved once: sending to a URI string normalises it on every call, a measurable cost per SMTP commit.
+    private volatile Endpoint wakeEndpoint;
+    private volatile Endpoint workEndpoint;
 
     public SpoolRoutes(Spool spool, SpoolWorker worker, int workers, Duration pollInterval) {
         this("spool", spool, worker, workers, pollInterval);
@@ -64,6 +68,8 @@ public final class SpoolRoutes extends RouteBuilder implements QueueConsumer {
     @Override
     public void configure() {
         producer = getContext().createProducerTemplate();
+        wakeEndpoint = getContext().getEndpoint(wakeUri);
+        workEndpoint = getContext().getEndpoint(workUri);
 
         from("timer:postline-" + name + "-poll?delay=0&period=" + pollInterval.toMillis())
                 .routeId("postline-" + name + "-poll")
@@ -87,9 +93,10 @@ public final class SpoolRoutes extends RouteBuilder implements QueueConsumer {
     @Override
     public void wake() {
         ProducerTemplate p = producer;
-        if (p != null && !closing.get()) {
+        Endpoint target = wakeEndpoint;
+        if (p != null && target != null && !closing.get()) {
             try {
-                p.sendBody(wakeUri, "wake");
+                p.sendBody(target, "wake");
             } catch (RuntimeException e) {
                 LOG.debug("wake-up not delivered (shutting down?)", e);
             }
@@ -115,7 +122,7 @@ public final class SpoolRoutes extends RouteBuilder implements QueueConsumer {
             for (SpooledMail mail : claimed) {
                 inFlight.incrementAndGet();
                 try {
-                    producer.sendBody(workUri, mail);
+                    producer.sendBody(workEndpoint, mail);
                 } catch (RuntimeException e) {
                     inFlight.decrementAndGet();
                     LOG.warn("mail {} could not be handed to a worker; released", mail.id(), e);
