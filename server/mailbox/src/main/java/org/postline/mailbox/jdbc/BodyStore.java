@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Map;
 
 import org.apache.james.mailbox.exception.MailboxException;
 
@@ -24,6 +26,14 @@ interface BodyStore {
     void removed(String hash) throws IOException;
 
     InputStream open(String hash) throws IOException;
+
+    /**
+     * The contents among {@code hashes} held in their rows, read in the caller's transaction (one query for a
+     * batch of messages instead of one each); a body held elsewhere is absent and read with {@link #open}.
+     */
+    default Map<String, byte[]> inlineContents(Connection connection, Collection<String> hashes) throws SQLException {
+        return Map.of();
+    }
 
     /** Start-up clean-up of interrupted writes. */
     void cleanUp() throws IOException;

@@ -10,7 +10,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.james.mailbox.exception.MailboxException;
@@ -20,6 +27,8 @@ import org.apache.james.mailbox.exception.MailboxException;
  * the first reference, so the row and its content commit together and every node reads them.
  */
 final class DatabaseBodies implements BodyStore {
+
+    private static final int IN_LIST_CHUNK = 100;
 
     private final Database database;
 
@@ -82,6 +91,27 @@ final class DatabaseBodies implements BodyStore {
         } catch (MailboxException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Map<String, byte[]> inlineContents(Connection connection, Collection<String> hashes) throws SQLException {
+        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(hashes));
+        Map<String, byte[]> contents = new HashMap<>();
+        for (int from = 0; from < distinct.size(); from += IN_LIST_CHUNK) {
+            List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + IN_LIST_CHUNK));
+            try (PreparedStatement query = connection.prepareStatement("SELECT hash, content FROM mbx_blob WHERE hash IN ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ") AND content IS NOT NULL")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    query.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        contents.put(rows.getString(1).trim(), rows.getBytes(2));
+                    }
+                }
+            }
+        }
+        return contents;
     }
 
     @Override

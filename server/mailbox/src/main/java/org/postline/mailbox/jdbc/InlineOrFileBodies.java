@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.james.mailbox.exception.MailboxException;
@@ -52,6 +54,11 @@ final class InlineOrFileBodies implements BodyStore {
     public InputStream open(String hash) throws IOException {
         Optional<byte[]> inline = rows.content(hash);
         return inline.isPresent() ? new ByteArrayInputStream(inline.get()) : files.open(hash);
+    }
+
+    @Override
+    public Map<String, byte[]> inlineContents(Connection connection, Collection<String> hashes) throws SQLException {
+        return rows.inlineContents(connection, hashes);
     }
 
     @Override

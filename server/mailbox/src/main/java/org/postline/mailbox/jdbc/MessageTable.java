@@ -50,6 +50,8 @@ final class MessageTable {
         + " full_size, body_start, text_lines, answered, deleted, draft, flagged, recent, seen, body_hash, properties";
 
     private static final int IN_LIST_CHUNK = 200;
+    /** Bodies read with their rows in one full-content read hold at most this many bytes in memory. */
+    private static final long BATCH_BODY_BYTES = 8L << 20;
 
     private final Database database;
     private final BlobRefs blobs;
@@ -143,7 +145,25 @@ final class MessageTable {
                 }
             }
         }
-        return withKeywords(connection, rows);
+        Map<String, byte[]> bodies = fetchType == FetchType.FULL ? inlineBodies(connection, rows) : Map.of();
+        return withKeywords(connection, rows, bodies);
+    }
+
+    /**
+     * The inline bodies of the first rows, up to {@link #BATCH_BODY_BYTES}, in one query: a full read (POP3
+     * RETR's read-ahead, IMAP FETCH BODY[]) then costs no query per message. Other bodies are read when asked.
+     */
+    private Map<String, byte[]> inlineBodies(Connection connection, List<Row> rows) throws SQLException {
+        List<String> hashes = new ArrayList<>(rows.size());
+        long bytes = 0;
+        for (Row row : rows) {
+            bytes += row.fullSize - row.bodyStart;
+            if (bytes > BATCH_BODY_BYTES) {
+                break;
+            }
+            hashes.add(row.bodyHash);
+        }
+        return hashes.isEmpty() ? Map.of() : blobs.bodies().inlineContents(connection, hashes);
     }
 
     /**
@@ -189,11 +209,16 @@ final class MessageTable {
     }
 
     private List<StoredMessage> withKeywords(Connection connection, List<Row> rows) throws SQLException {
+        return withKeywords(connection, rows, Map.of());
+    }
+
+    private List<StoredMessage> withKeywords(Connection connection, List<Row> rows, Map<String, byte[]> bodies)
+            throws SQLException {
         Map<Long, Map<Long, Set<String>>> keywords = keywordsOf(connection, rows);
         List<StoredMessage> messages = new ArrayList<>(rows.size());
         for (Row row : rows) {
             Set<String> userFlags = keywords.getOrDefault(row.mailboxId, Map.of()).getOrDefault(row.uid, Set.of());
-            messages.add(toMessage(row, userFlags));
+            messages.add(toMessage(row, userFlags, Optional.ofNullable(bodies.get(row.bodyHash))));
         }
         return messages;
     }
@@ -377,7 +402,7 @@ final class MessageTable {
             textLinesOrNull, flags, result.getString(17), properties, header);
     }
 
-    private StoredMessage toMessage(Row row, Set<String> userFlags) {
+    private StoredMessage toMessage(Row row, Set<String> userFlags, Optional<byte[]> body) {
         Flags flags = new Flags(row.systemFlags);
         userFlags.forEach(flags::add);
         StoredMessage.HeaderSource header = row.header != null
@@ -390,7 +415,7 @@ final class MessageTable {
         ThreadId threadId = row.threadId.equals(row.messageId)
             ? ThreadId.fromBaseMessageId(messageId) : ThreadId.fromBaseMessageId(messageIds.fromString(row.threadId));
         StoredMessage message = StoredMessage.create(messageId, threadId, new Date(row.internalDate), row.fullSize,
-            row.bodyStart, header, row.bodyHash, blobs.bodies(), flags, properties, row.textLines,
+            row.bodyStart, header, row.bodyHash, body, blobs.bodies(), flags, properties, row.textLines,
             new JdbcMailboxId(row.mailboxId), Optional.ofNullable(row.saveDate).map(Date::new));
         message.setUid(MessageUid.of(row.uid));
         message.setModSeq(ModSeq.of(row.modSeq));

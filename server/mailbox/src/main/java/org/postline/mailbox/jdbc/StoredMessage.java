@@ -20,7 +20,7 @@ import org.apache.james.mailbox.store.mail.model.impl.SimpleMailboxMessage;
 
 /**
  * A message read from the store. The header comes from the row (loaded on first use for metadata-only
- * fetches), the body is streamed from its blob file, so the bytes are exactly those that were appended.
+ * fetches), the body read with it (batch reads of full messages) or from its store when asked, so the bytes are exactly those that were appended.
  */
 final class StoredMessage extends SimpleMailboxMessage {
 
@@ -53,10 +53,10 @@ final class StoredMessage extends SimpleMailboxMessage {
 
     /** Properties are decoded on first use: most commands (flags, sizes, envelopes, searches) never need them. */
     static StoredMessage create(MessageId messageId, ThreadId threadId, Date internalDate, long size, int bodyStart,
-                                HeaderSource header, String bodyHash, BodyStore files, Flags flags,
-                                PropertiesSource properties, Long textLines, MailboxId mailboxId,
+                                HeaderSource header, String bodyHash, Optional<byte[]> body, BodyStore files,
+                                Flags flags, PropertiesSource properties, Long textLines, MailboxId mailboxId,
                                 Optional<Date> saveDate) {
-        StoredContent content = new StoredContent(header, bodyHash, size, files);
+        StoredContent content = new StoredContent(header, bodyHash, body.orElse(null), size, files);
         return new StoredMessage(messageId, threadId, internalDate, size, bodyStart, content, flags, properties,
             textLines, mailboxId, saveDate);
     }
@@ -100,7 +100,7 @@ final class StoredMessage extends SimpleMailboxMessage {
 
     @Override
     public InputStream getBodyContent() throws IOException {
-        return content.files.open(content.bodyHash);
+        return content.body();
     }
 
     private static final class StoredContent implements Content {
@@ -108,11 +108,14 @@ final class StoredMessage extends SimpleMailboxMessage {
         private final String bodyHash;
         private final long size;
         private final BodyStore files;
+        /** The body when it was read with the row (a batch read); null: read from the store when asked. */
+        private final byte[] loadedBody;
         private volatile byte[] header;
 
-        StoredContent(HeaderSource headerSource, String bodyHash, long size, BodyStore files) {
+        StoredContent(HeaderSource headerSource, String bodyHash, byte[] loadedBody, long size, BodyStore files) {
             this.headerSource = headerSource;
             this.bodyHash = bodyHash;
+            this.loadedBody = loadedBody;
             this.size = size;
             this.files = files;
         }
@@ -126,9 +129,13 @@ final class StoredMessage extends SimpleMailboxMessage {
             return loaded;
         }
 
+        InputStream body() throws IOException {
+            return loadedBody != null ? new ByteArrayInputStream(loadedBody) : files.open(bodyHash);
+        }
+
         @Override
         public InputStream getInputStream() throws IOException {
-            return new SequenceInputStream(new ByteArrayInputStream(header()), files.open(bodyHash));
+            return new SequenceInputStream(new ByteArrayInputStream(header()), body());
         }
 
         @Override
