@@ -53,7 +53,7 @@ final class MessageSizeLimit implements MailParametersHook, EhloExtension, DataL
 
     @Override
     public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
-        if (!SpoolWriterFilter.isEndOfData(line) && maxMessageSize > 0) {
+        if (!SpoolWriter.isEndOfData(line) && maxMessageSize > 0) {
             long size = session.currentMessageSize() + line.length;
             session.setCurrentMessageSize(size);
             if (size > maxMessageSize) {

@@ -1,5 +1,6 @@
 package org.postline.protocols.smtp;
 
+import java.time.Clock;
 import java.util.Optional;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.handler.CommandDispatcher;
@@ -47,7 +48,11 @@ final class SmtpHandlerChain {
         chain.add(new SmtpStartTlsCmdHandler());
         chain.add(new SmtpMailCmdHandler(metrics, context.hostName()));
         chain.add(new SmtpRcptCmdHandler(metrics, context.hostName()));
-        chain.add(new SpoolingDataCmdHandler(metrics, context.spool(), name, settings::isRelayingAllowed));
+        // One date cache per listener: Received headers format the date at most once a second.
+        ReceivedHeader received = new ReceivedHeader(context.hostName(), new ReceivedDates(Clock.systemDefaultZone()));
+        SpoolWriter spoolWriter = new SpoolWriter();
+        chain.add(new SpoolingDataCmdHandler(metrics, context.spool(), name, settings::isRelayingAllowed, received,
+                spoolWriter));
         chain.add(new RsetCmdHandler());
         chain.add(new NoopCmdHandler());
         chain.add(new QuitCmdHandler(metrics));
@@ -57,11 +62,10 @@ final class SmtpHandlerChain {
         chain.add(new UnknownCmdHandler(metrics));
         chain.add(new WelcomeMessageHandler());
 
-        // DATA line filters, in the order each line passes them (James wires them in list order).
+        // DATA line filters, in the order each line passes them, ending in the message's spool writer.
         chain.add(new StrictLineEndingFilter(name));
         chain.add(new MessageSizeLimit(limits.maxMessageSize()));
-        chain.add(new ReceivedHeaderFilter(context.hostName()));
-        chain.add(new SpoolWriterFilter());
+        chain.add(spoolWriter);
 
         // Hooks.
         chain.add(new DsnMailParameters());

@@ -1,5 +1,6 @@
 package org.postline.protocols.smtp;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,8 +15,12 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.Request;
 import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.LineHandler;
+import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.DataCmdHandler;
+import org.apache.james.protocols.smtp.core.DataCmdHandler.DataLineFilterWrapper;
+import org.apache.james.protocols.smtp.core.DataLineFilter;
 import org.postline.api.queue.Envelope;
 import org.postline.api.queue.SessionFacts;
 import org.postline.api.queue.Spool;
@@ -24,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DATA: opens a spool writer for the transaction's envelope (sender, recipients, DSN parameters, what the
- * session knew) before answering 354, so the content streams straight to disk; see {@link SpoolWriterFilter}.
+ * session knew) and writes our Received header before answering 354, so the content streams straight to disk
+ * through the DATA line filters into that message's {@link SpoolWriter}.
  */
 final class SpoolingDataCmdHandler extends DataCmdHandler {
 
@@ -42,12 +48,40 @@ final class SpoolingDataCmdHandler extends DataCmdHandler {
     private final Spool spool;
     private final String listener;
     private final Predicate<String> inRelayNetwork;
+    private final ReceivedHeader receivedHeader;
+    private final SpoolWriter spoolWriter;
+    private List<DataLineFilter> filters = List.of();
 
-    SpoolingDataCmdHandler(MetricFactory metricFactory, Spool spool, String listener, Predicate<String> inRelayNetwork) {
+    SpoolingDataCmdHandler(MetricFactory metricFactory, Spool spool, String listener, Predicate<String> inRelayNetwork,
+                           ReceivedHeader receivedHeader, SpoolWriter spoolWriter) {
         super(metricFactory);
         this.spool = spool;
         this.listener = listener;
         this.inRelayNetwork = inRelayNetwork;
+        this.receivedHeader = receivedHeader;
+        this.spoolWriter = spoolWriter;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public void wireExtensions(Class interfaceName, List extensions) throws WiringException {
+        super.wireExtensions(interfaceName, extensions);
+        if (DataLineFilter.class.equals(interfaceName)) {
+            List<DataLineFilter> wired = new ArrayList<>();
+            for (Object extension : extensions) {
+                wired.add((DataLineFilter) extension);
+            }
+            filters = List.copyOf(wired);
+        }
+    }
+
+    /** The filters in wiring order, ending in a writer that holds this message (no per-line session lookup). */
+    private LineHandler<SMTPSession> linesOf(SpoolMailEnvelope message) {
+        LineHandler<SMTPSession> handler = spoolWriter.linesOf(message);
+        for (int i = filters.size() - 1; i >= 0; i--) {
+            handler = new DataLineFilterWrapper(filters.get(i), handler);
+        }
+        return handler;
     }
 
     @Override
@@ -74,9 +108,11 @@ final class SpoolingDataCmdHandler extends DataCmdHandler {
             LOGGER.error("listener '{}': the spool cannot take message {}", listener, envelope.name(), e);
             return Replies.response("451", "4.3.0 Temporary storage failure; try again later");
         }
-        session.setAttachment(MAILENV, new SpoolMailEnvelope(envelope, sender, recipients, writer),
-                ProtocolSession.State.Transaction);
-        session.pushLineHandler(getLineHandler());
+        SpoolMailEnvelope message = new SpoolMailEnvelope(envelope, sender, recipients, writer);
+        byte[] received = receivedHeader.bytes(session, recipients);
+        message.write(received, 0, received.length);
+        session.setAttachment(MAILENV, message, ProtocolSession.State.Transaction);
+        session.pushLineHandler(linesOf(message));
         return Replies.response("354", "End data with <CR><LF>.<CR><LF>");
     }
 

@@ -66,6 +66,11 @@ class SmtpDeliveryTest {
         String text = stored.text();
         assertThat(text).startsWith("Received: from client.test ([127.0.0.1])\r\n\tby mx.example.org (Postline) with ESMTP id ");
         assertThat(text).contains("\tfor <Alice@example.org>; ");
+        assertThat(text.substring(0, text.indexOf("Subject: dots"))).matches(
+                "Received: from client\\.test \\(\\[127\\.0\\.0\\.1\\]\\)\r\n"
+                + "\tby mx\\.example\\.org \\(Postline\\) with ESMTP id \\S+\r\n"
+                + "\tfor <Alice@example\\.org>; (Mon|Tue|Wed|Thu|Fri|Sat|Sun), [1-3]?\\d "
+                + "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\r\n");
         String content = text.substring(text.indexOf("Subject: dots"));
         assertThat(content).isEqualTo("Subject: dots\r\n\r\n.\r\n..\r\n.leading\r\nx\r\n8bit: \u00e9\u00e8\r\n"
                 + "tab\tand trailing space \r\n");
@@ -94,6 +99,11 @@ class SmtpDeliveryTest {
             assertThat(client.send("RCPT TO:<bob@example.org> NOTIFY=SOMETIMES")).startsWith("501 5.5.4");
             assertThat(client.data("Subject: dsn\r\n\r\nbody\r\n")).startsWith("250 2.0.0");
         }
+        String text = server.spool.only().text();
+        assertThat(text.substring(0, text.indexOf("Subject: dsn"))).matches(
+                "Received: from client\\.test \\(\\[127\\.0\\.0\\.1\\]\\)\r\n"
+                + "\tby mx\\.example\\.org \\(Postline\\) with ESMTP id \\S+; [A-Z][a-z]{2}, [1-3]?\\d [A-Z][a-z]{2} \\d{4} "
+                + "\\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\r\n");
         Envelope envelope = server.spool.only().envelope();
         assertThat(envelope.sender()).isEmpty();
         assertThat(envelope.recipients()).containsExactly("alice@example.org", "bob@example.org", "postmaster@example.net");

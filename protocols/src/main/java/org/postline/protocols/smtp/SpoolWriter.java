@@ -2,25 +2,24 @@ package org.postline.protocols.smtp;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.ExtensibleHandler;
 import org.apache.james.protocols.api.handler.LineHandler;
+import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.AbstractHookableCmdHandler;
-import org.apache.james.protocols.smtp.core.DataCmdHandler;
-import org.apache.james.protocols.smtp.core.DataLineFilter;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.MessageHook;
 
 /**
- * Last DATA filter: removes dot-stuffing exactly as RFC 5321 section 4.5.2 says (a leading '.' is dropped
- * from every line that has more), writes the bytes to the spool, and at ".\r\n" asks the message hooks to
- * accept the message. Replaces James's DataLineMessageHookHandler, which unstuffs only "..", ends DATA on
- * any 3-byte line starting with '.', and buffers the whole message in memory.
+ * End of the DATA line chain: removes dot-stuffing exactly as RFC 5321 section 4.5.2 says (a leading '.' is
+ * dropped from every line that has more), writes the bytes to the spool, and at ".\r\n" asks the message hooks
+ * to accept the message. Replaces James's DataLineMessageHookHandler, which unstuffs only "..", ends DATA on
+ * any 3-byte line starting with '.', and buffers the whole message in memory. Each DATA gets its own
+ * {@link #linesOf line handler} holding the message, so no line looks the message up in the session.
  */
-final class SpoolWriterFilter implements DataLineFilter, ExtensibleHandler {
+final class SpoolWriter implements ExtensibleHandler, ProtocolHandler {
 
     private List<MessageHook> messageHooks = List.of();
 
@@ -28,12 +27,12 @@ final class SpoolWriterFilter implements DataLineFilter, ExtensibleHandler {
         return line.length == 3 && line[0] == '.' && line[1] == '\r' && line[2] == '\n';
     }
 
-    @Override
-    public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
-        SpoolMailEnvelope message = session.getAttachment(DataCmdHandler.MAILENV, ProtocolSession.State.Transaction)
-                .filter(SpoolMailEnvelope.class::isInstance)
-                .map(SpoolMailEnvelope.class::cast)
-                .orElseThrow(() -> new IllegalStateException("DATA line without a message in progress"));
+    /** The last line handler of one DATA, writing into {@code message}. */
+    LineHandler<SMTPSession> linesOf(SpoolMailEnvelope message) {
+        return (session, line) -> onLine(session, message, line);
+    }
+
+    private Response onLine(SMTPSession session, SpoolMailEnvelope message, byte[] line) {
         if (isEndOfData(line)) {
             session.popLineHandler();
             Response response = message.failure().orElseGet(() -> accept(session, message));
