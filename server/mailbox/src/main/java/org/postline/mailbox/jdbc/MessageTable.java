@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +121,7 @@ final class MessageTable {
             statement.setString(20, SubjectKey.of(incoming.header()));
             statement.executeUpdate();
         }
-        insertKeywords(connection, mailboxId, uid.asLong(), Set.of(flags.getUserFlags()));
+        KeywordTable.insert(connection, mailboxId, uid.asLong(), Set.of(flags.getUserFlags()));
     }
 
     /** Rows matching {@code where} (which must bind only its own parameters), in uid order per mailbox. */
@@ -250,61 +249,11 @@ final class MessageTable {
             }
             update.executeBatch();
         }
-        updateKeywords(connection, mailboxId, changes);
+        KeywordTable.update(connection, mailboxId, changes);
     }
 
     private static boolean sameSystemFlags(FlagChange a, FlagChange b) {
         return Arrays.equals(a.newFlags().getSystemFlags(), b.newFlags().getSystemFlags());
-    }
-
-    private static void updateKeywords(Connection connection, long mailboxId, List<FlagChange> changes)
-            throws SQLException {
-        Set<String> everAdded = new HashSet<>();
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM mbx_keyword WHERE mailbox_id = ? AND uid = ? AND keyword = ?");
-             PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO mbx_keyword (mailbox_id, uid, keyword) VALUES (?, ?, ?)")) {
-            boolean deletes = false;
-            boolean inserts = false;
-            for (FlagChange change : changes) {
-                Set<String> before = Set.of(change.oldFlags().getUserFlags());
-                Set<String> after = Set.of(change.newFlags().getUserFlags());
-                for (String keyword : before) {
-                    if (!after.contains(keyword)) {
-                        Database.bind(delete, mailboxId, change.uid(), keyword);
-                        delete.addBatch();
-                        deletes = true;
-                    }
-                }
-                for (String keyword : after) {
-                    if (!before.contains(keyword)) {
-                        Database.bind(insert, mailboxId, change.uid(), keyword);
-                        insert.addBatch();
-                        inserts = true;
-                        everAdded.add(keyword);
-                    }
-                }
-            }
-            if (deletes) {
-                delete.executeBatch();
-            }
-            if (inserts) {
-                insert.executeBatch();
-            }
-        }
-        if (everAdded.isEmpty()) {
-            return;
-        }
-        // Callers hold the mailbox row lock, so the check cannot race with another writer.
-        try (PreparedStatement applicable = connection.prepareStatement(
-                "INSERT INTO mbx_applicable_keyword (mailbox_id, keyword) SELECT id, CAST(? AS VARCHAR(250))"
-                    + " FROM mbx_mailbox WHERE id = ? AND NOT EXISTS (SELECT 1 FROM mbx_applicable_keyword"
-                    + " WHERE mailbox_id = ? AND keyword = ?)")) {
-            for (String keyword : everAdded) {
-                Database.bind(applicable, keyword, mailboxId, mailboxId, keyword);
-                applicable.executeUpdate();
-            }
-        }
     }
 
     /** Deletes the rows (keywords cascade) and returns the body references they held. */
@@ -319,29 +268,6 @@ final class MessageTable {
         return released;
     }
 
-    // Callers hold the mailbox row lock, so the applicable-keyword check cannot race with another insert.
-    private void insertKeywords(Connection connection, long mailboxId, long uid, Set<String> keywords) throws SQLException {
-        if (keywords.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement message = connection.prepareStatement(
-                "INSERT INTO mbx_keyword (mailbox_id, uid, keyword) VALUES (?, ?, ?)");
-             PreparedStatement applicable = connection.prepareStatement(
-                "INSERT INTO mbx_applicable_keyword (mailbox_id, keyword) SELECT id, CAST(? AS VARCHAR(250))"
-                    + " FROM mbx_mailbox WHERE id = ? AND NOT EXISTS (SELECT 1 FROM mbx_applicable_keyword"
-                    + " WHERE mailbox_id = ? AND keyword = ?)")) {
-            for (String keyword : keywords) {
-                message.setLong(1, mailboxId);
-                message.setLong(2, uid);
-                message.setString(3, keyword);
-                message.addBatch();
-                Database.bind(applicable, keyword, mailboxId, mailboxId, keyword);
-                applicable.executeUpdate();
-            }
-            message.executeBatch();
-        }
-    }
-
     private Map<Long, Map<Long, Set<String>>> keywordsOf(Connection connection, List<Row> rows) throws SQLException {
         if (rows.isEmpty()) {
             return Map.of();
@@ -351,23 +277,7 @@ final class MessageTable {
             uidBoundsByMailbox.merge(row.mailboxId, new long[] {row.uid, row.uid},
                 (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
         }
-        Map<Long, Map<Long, Set<String>>> keywords = new HashMap<>();
-        for (Map.Entry<Long, long[]> bounds : uidBoundsByMailbox.entrySet()) {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT uid, keyword FROM mbx_keyword WHERE mailbox_id = ? AND uid BETWEEN ? AND ?")) {
-                statement.setLong(1, bounds.getKey());
-                statement.setLong(2, bounds.getValue()[0]);
-                statement.setLong(3, bounds.getValue()[1]);
-                try (ResultSet result = statement.executeQuery()) {
-                    while (result.next()) {
-                        keywords.computeIfAbsent(bounds.getKey(), k -> new HashMap<>())
-                            .computeIfAbsent(result.getLong(1), k -> new HashSet<>())
-                            .add(result.getString(2));
-                    }
-                }
-            }
-        }
-        return keywords;
+        return KeywordTable.of(connection, uidBoundsByMailbox);
     }
 
     private static void setSystemFlags(PreparedStatement statement, int first, Flags flags) throws SQLException {
