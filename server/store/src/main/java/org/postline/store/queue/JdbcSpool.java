@@ -182,38 +182,7 @@ public final class JdbcSpool implements Spool {
 
     @Override
     public void complete(String id) {
-        // The committed delete is the atomic step; the file goes after it (an orphan is swept at the next start).
-        Removed removed = jdbc.inTransaction("remove mail " + id + " from queue " + queue, c -> {
-            boolean blob;
-            try (PreparedStatement query = c.prepareStatement("SELECT CASE WHEN content IS NULL THEN 1 ELSE 0 END"
-                    + " FROM spool WHERE id = ? AND queue_name = ?")) {
-                query.setString(1, id);
-                query.setString(2, queue);
-                try (ResultSet rows = query.executeQuery()) {
-                    if (!rows.next()) {
-                        return Removed.NOTHING;
-                    }
-                    blob = rows.getInt(1) == 1;
-                }
-            }
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM spool WHERE id = ? AND queue_name = ?")) {
-                delete.setString(1, id);
-                delete.setString(2, queue);
-                if (delete.executeUpdate() == 0) {
-                    return Removed.NOTHING;
-                }
-            }
-            return blob ? Removed.ROW_AND_BLOB : Removed.ROW;
-        });
-        if (removed != Removed.NOTHING) {
-            size.decrementAndGet();
-            if (removed == Removed.ROW_AND_BLOB) {
-                blobs.delete(AREA, id);
-            }
-        } else {
-            LOG.debug("Completed mail {} was no longer in queue {}", id, queue);
-        }
-        endLease(id);
+        completeAll(List.of(id));
     }
 
     /** Claims are leases held until the completion or release, from whichever thread. */
@@ -222,16 +191,16 @@ public final class JdbcSpool implements Spool {
         return true;
     }
 
-    /** One transaction (one log sync) for the whole batch; the files of blob contents go after it. */
+    /**
+     * One transaction (one log sync) for the whole batch: the committed deletes are the atomic step; the files of
+     * blob contents go after it (an orphan is swept at the next start).
+     */
     @Override
     public void completeAll(List<String> ids) {
-        if (ids.size() <= 1) {
-            ids.forEach(this::complete);
-            return;
-        }
         List<String> removed = new ArrayList<>();
         List<String> withBlob = new ArrayList<>();
-        jdbc.inTransaction("remove " + ids.size() + " mails from queue " + queue, c -> {
+        jdbc.inTransaction("remove " + (ids.size() == 1 ? "mail " + ids.get(0) : ids.size() + " mails")
+                + " from queue " + queue, c -> {
             removed.clear();
             withBlob.clear();
             try (PreparedStatement query = c.prepareStatement("SELECT CASE WHEN content IS NULL THEN 1 ELSE 0 END"
@@ -261,6 +230,9 @@ public final class JdbcSpool implements Spool {
         });
         size.addAndGet(-removed.size());
         withBlob.forEach(id -> blobs.delete(AREA, id));
+        if (removed.size() < ids.size()) {
+            LOG.debug("{} of {} completed mails were no longer in queue {}", ids.size() - removed.size(), ids.size(), queue);
+        }
         ids.forEach(this::endLease);
     }
 
@@ -325,7 +297,6 @@ public final class JdbcSpool implements Spool {
         leases.end(id);
     }
 
-    private enum Removed { NOTHING, ROW, ROW_AND_BLOB }
 
     private Optional<SpooledMail> readMail(ResultSet rows, String id) throws SQLException {
         try {
