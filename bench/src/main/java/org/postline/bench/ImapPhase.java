@@ -7,11 +7,18 @@ import java.util.Locale;
 
 /**
  * IMAP on a large INBOX: the time of LOGIN, SELECT, FETCH of metadata and envelopes of every message, FETCH
- * of whole bodies, a SEARCH by subject and a STORE of flags. Each is repeated; the median is reported.
+ * of whole bodies, a SEARCH by subject and a STORE of flags. Each is repeated; the median is reported. The
+ * first rounds may be warm-up rounds, run the same way but not counted, so that a server whose code is still
+ * being compiled or whose caches are cold is measured as it serves once running.
  */
 public final class ImapPhase {
 
-    public record Settings(int messages, int bodies, int repeats) {
+    public record Settings(int messages, int bodies, int repeats, int warmups) {
+        public Settings {
+            if (repeats < 1 || warmups < 0) {
+                throw new IllegalArgumentException("IMAP repeats must be at least 1 and warm-up rounds not negative");
+            }
+        }
     }
 
     private interface Step {
@@ -47,8 +54,10 @@ public final class ImapPhase {
         String[] labels = {"IMAP LOGIN", "IMAP SELECT INBOX (" + n + ")", "IMAP FETCH 1:* (UID FLAGS RFC822.SIZE)",
                 "IMAP FETCH 1:* ENVELOPE", "IMAP FETCH BODY[] of " + bodies, "IMAP UID SEARCH SUBJECT",
                 "IMAP STORE FLAGS on " + bodies};
-        log.printf("IMAP: %d rounds of LOGIN, SELECT, FETCH, SEARCH, STORE%n", settings.repeats());
-        for (int r = 0; r < settings.repeats(); r++) {
+        log.printf("IMAP: %d warm-up and %d counted rounds of LOGIN, SELECT, FETCH, SEARCH, STORE%n",
+                settings.warmups(), settings.repeats());
+        for (int round = 0; round < settings.warmups() + settings.repeats(); round++) {
+            int r = round - settings.warmups();
             try (ImapClient imap = ImapClient.open(target.host(), target.imapPort(), target.timeoutMillis())) {
                 Step[] steps = {
                     (c, i) -> c.login(target.login(Target.IMAP), target.password()),
@@ -63,8 +72,10 @@ public final class ImapPhase {
                 };
                 for (int s = 0; s < steps.length; s++) {
                     long start = System.nanoTime();
-                    steps[s].run(imap, r);
-                    times[s][r] = System.nanoTime() - start;
+                    steps[s].run(imap, round);
+                    if (r >= 0) {
+                        times[s][r] = System.nanoTime() - start;
+                    }
                 }
                 imap.logout();
             }
@@ -73,7 +84,8 @@ public final class ImapPhase {
             long[] sorted = times[s].clone();
             Arrays.sort(sorted);
             report.add(Result.time("imap." + keys[s], labels[s], sorted[sorted.length / 2] / 1e6, "ms",
-                    "median of " + sorted.length));
+                    "median of " + sorted.length + (settings.warmups() > 0 ? " after " + settings.warmups()
+                            + " warm-up" : "")));
         }
     }
 

@@ -66,10 +66,16 @@ final class RunCommand implements Callable<Integer> {
     private int imapMessages;
     @Option(names = "--imap-bodies", defaultValue = "1000")
     private int imapBodies;
-    @Option(names = "--imap-repeats", defaultValue = "3")
+    @Option(names = "--imap-repeats", defaultValue = "5", description = "Counted IMAP rounds (median reported).")
     private int imapRepeats;
+    @Option(names = "--imap-warmups", defaultValue = "1", description = "IMAP rounds run first and not counted.")
+    private int imapWarmups;
     @Option(names = "--pop3-messages", defaultValue = "1000", description = "Messages in each of pop1..pop4.")
     private int pop3Messages;
+    @Option(names = "--pop3-repeats", defaultValue = "3", description = "Counted POP3 passes (median reported).")
+    private int pop3Repeats;
+    @Option(names = "--pop3-warmups", defaultValue = "1", description = "POP3 passes run first and not counted.")
+    private int pop3Warmups;
     @Option(names = "--server-pid", description = "Report this local process's peak resident memory.")
     private Long serverPid;
     @Option(names = "--startup-ms", description = "Record a start-up time measured by 'startup'.")
@@ -115,11 +121,12 @@ final class RunCommand implements Callable<Integer> {
                     backgroundRate, Duration.ofSeconds(120)), log).run(report);
         }
         if (phases.contains("imap")) {
-            new ImapPhase(target, generator, new ImapPhase.Settings(imapMessages, imapBodies, imapRepeats), log)
-                    .run(report);
+            new ImapPhase(target, generator, new ImapPhase.Settings(imapMessages, imapBodies, imapRepeats,
+                    imapWarmups), log).run(report);
         }
         if (phases.contains("pop3")) {
-            new Pop3Phase(target, generator, new Pop3Phase.Settings(pop3Messages), log).run(report);
+            new Pop3Phase(target, generator, new Pop3Phase.Settings(pop3Messages, pop3Repeats, pop3Warmups), log)
+                    .run(report);
         }
         if (startupMillis != null) {
             report.add(Result.time("server.startup", "server start -> SMTP greeting", startupMillis, "ms", ""));

@@ -78,7 +78,8 @@ class BenchSmokeTest {
         int exit = bench("run", "--name", "postline", "--smtp-port", port("in"), "--imap-port", port("imap"),
                 "--pop3-port", port("pop3"), "--messages", "12", "--connections", "1,3", "--latency-samples", "3",
                 "--background-connections", "2", "--imap-messages", "25", "--imap-bodies", "10",
-                "--imap-repeats", "2", "--pop3-messages", "4", "--client-check",
+                "--imap-repeats", "2", "--imap-warmups", "1", "--pop3-messages", "4", "--pop3-repeats", "2",
+                "--pop3-warmups", "1", "--client-check",
                 "--server-pid", Long.toString(ProcessHandle.current().pid()), "--json", postlineJson.toString());
         assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
         System.out.println(out.toString(StandardCharsets.UTF_8));
@@ -90,6 +91,11 @@ class BenchSmokeTest {
                 "imap.fetch.body", "imap.search", "imap.store", "pop3.retr.c1", "pop3.retr.c4", "server.rss.peak");
         assertThat(report.results()).allSatisfy(result -> assertThat(result.value()).as(result.key()).isPositive());
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("SMTP accepted, 3 conn, reused conn/msg");
+        // Warm-up rounds run but are not counted.
+        assertThat(report.results()).filteredOn(result -> result.key().equals("imap.fetch.meta"))
+                .extracting(Result::note).containsExactly("median of 2 after 1 warm-up");
+        assertThat(report.results()).filteredOn(result -> result.key().equals("pop3.retr.c4"))
+                .extracting(Result::note).containsExactly("16 messages a pass, median of 2 after 1 warm-up");
         // Every phase leaves what it sent behind it: the load and latency mailboxes are emptied again.
         assertThat(new Mailboxes(target()).count(Target.LOAD)).isZero();
         assertThat(new Mailboxes(target()).count(Target.IMAP)).isEqualTo(25);
