@@ -26,6 +26,13 @@ final class MailboxSequences implements UidProvider, ModSeqProvider {
     record Allocation(MessageUid uid, ModSeq modSeq) {
     }
 
+    /**
+     * What the mailbox row says about its messages: any transaction that changes them moves at least
+     * {@code changeCount}, so equal stamps mean the same messages, flags and modseqs.
+     */
+    record Stamp(long lastUid, long highestModSeq, long changeCount) {
+    }
+
     private final Database database;
 
     MailboxSequences(Database database) {
@@ -49,7 +56,8 @@ final class MailboxSequences implements UidProvider, ModSeqProvider {
     static void raiseTo(Connection connection, long mailboxId, MessageUid uid, ModSeq modSeq) throws SQLException, MailboxException {
         int updated = Database.update(connection, "UPDATE mbx_mailbox SET"
                 + " last_uid = CASE WHEN last_uid < ? THEN ? ELSE last_uid END,"
-                + " highest_modseq = CASE WHEN highest_modseq < ? THEN ? ELSE highest_modseq END WHERE id = ?",
+                + " highest_modseq = CASE WHEN highest_modseq < ? THEN ? ELSE highest_modseq END,"
+                + " change_count = change_count + 1 WHERE id = ?",
             uid.asLong(), uid.asLong(), modSeq.asLong(), modSeq.asLong(), mailboxId);
         if (updated == 0) {
             throw new MailboxNotFoundException(new JdbcMailboxId(mailboxId));
@@ -103,8 +111,22 @@ final class MailboxSequences implements UidProvider, ModSeqProvider {
     }
 
     private static void raise(Connection connection, long mailboxId, String assignments) throws SQLException, MailboxException {
-        if (Database.update(connection, "UPDATE mbx_mailbox SET " + assignments + " WHERE id = ?", mailboxId) == 0) {
+        if (Database.update(connection, "UPDATE mbx_mailbox SET " + assignments + ", change_count = change_count + 1"
+                + " WHERE id = ?", mailboxId) == 0) {
             throw new MailboxNotFoundException(new JdbcMailboxId(mailboxId));
+        }
+    }
+
+    /** The mailbox's stamp, or empty if it no longer exists. */
+    static Optional<Stamp> stamp(Connection connection, long mailboxId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT last_uid, highest_modseq, change_count FROM mbx_mailbox WHERE id = ?")) {
+            statement.setLong(1, mailboxId);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next()
+                    ? Optional.of(new Stamp(result.getLong(1), result.getLong(2), result.getLong(3)))
+                    : Optional.empty();
+            }
         }
     }
 

@@ -1,0 +1,172 @@
+package org.postline.mailbox.jdbc;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
+import javax.mail.Flags;
+import javax.mail.Flags.Flag;
+
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.model.MessageId;
+import org.apache.james.mailbox.model.ThreadId;
+import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+
+/**
+ * The metadata of every message of one mailbox as of one {@link MailboxSequences.Stamp}, in parallel arrays
+ * sorted by uid (a 10,000-message mailbox takes about 2 MB). Immutable: a change to the mailbox makes a new one.
+ */
+final class MetadataSnapshot {
+
+    private static final long NONE = Long.MIN_VALUE;
+    private static final Flag[] SYSTEM_FLAGS = {Flag.ANSWERED, Flag.DELETED, Flag.DRAFT, Flag.FLAGGED, Flag.RECENT, Flag.SEEN};
+    private static final int DELETED = 1 << 1;
+    private static final int RECENT = 1 << 4;
+    private static final int SEEN = 1 << 5;
+
+    private final MailboxSequences.Stamp stamp;
+    private final long mailboxId;
+    private final long[] uids;
+    private final long[] modSeqs;
+    private final long[] internalDates;
+    private final long[] saveDates;
+    private final long[] fullSizes;
+    private final int[] bodyStarts;
+    private final long[] textLines;
+    private final byte[] systemFlags;
+    /** Null where a message has no keyword (most). */
+    private final String[][] keywords;
+    private final MessageId[] messageIds;
+    /** Null where the thread id is the message's own id (most). */
+    private final MessageId[] threadIds;
+    private final String[] bodyHashes;
+    private final int unseen;
+
+    /** From the messages read (in uid order, metadata only) after the stamp was read. */
+    MetadataSnapshot(MailboxSequences.Stamp stamp, long mailboxId, List<StoredMessage> messages) {
+        int size = messages.size();
+        this.stamp = stamp;
+        this.mailboxId = mailboxId;
+        uids = new long[size];
+        modSeqs = new long[size];
+        internalDates = new long[size];
+        saveDates = new long[size];
+        fullSizes = new long[size];
+        bodyStarts = new int[size];
+        textLines = new long[size];
+        systemFlags = new byte[size];
+        keywords = new String[size][];
+        messageIds = new MessageId[size];
+        threadIds = new MessageId[size];
+        bodyHashes = new String[size];
+        int unseenCount = 0;
+        for (int i = 0; i < size; i++) {
+            StoredMessage message = messages.get(i);
+            uids[i] = message.getUid().asLong();
+            modSeqs[i] = message.getModSeq().asLong();
+            internalDates[i] = message.getInternalDate().getTime();
+            saveDates[i] = message.getSaveDate().map(Date::getTime).orElse(NONE);
+            fullSizes[i] = message.getFullContentOctets();
+            bodyStarts[i] = Math.toIntExact(message.getHeaderOctets());
+            textLines[i] = message.textLines() == null ? NONE : message.textLines();
+            Flags flags = message.createFlags();
+            int bits = 0;
+            for (int f = 0; f < SYSTEM_FLAGS.length; f++) {
+                bits |= flags.contains(SYSTEM_FLAGS[f]) ? 1 << f : 0;
+            }
+            systemFlags[i] = (byte) bits;
+            String[] userFlags = flags.getUserFlags();
+            keywords[i] = userFlags.length == 0 ? null : userFlags;
+            messageIds[i] = message.getMessageId();
+            MessageId thread = message.getThreadId().getBaseMessageId();
+            threadIds[i] = thread.equals(messageIds[i]) ? null : thread;
+            bodyHashes[i] = message.bodyHash();
+            unseenCount += (bits & SEEN) == 0 ? 1 : 0;
+        }
+        unseen = unseenCount;
+    }
+
+    MailboxSequences.Stamp stamp() {
+        return stamp;
+    }
+
+    int size() {
+        return uids.length;
+    }
+
+    int unseen() {
+        return unseen;
+    }
+
+    /** Fresh message objects (callers may change them) for uids {@code from..to}, at most {@code limit} if positive. */
+    List<MailboxMessage> messages(MessageTable table, long from, long to, int limit) {
+        int first = firstAtOrAbove(from);
+        int end = firstAtOrAbove(to == Long.MAX_VALUE ? to : to + 1);
+        if (limit > 0) {
+            end = Math.min(end, first + limit);
+        }
+        List<MailboxMessage> messages = new ArrayList<>(Math.max(0, end - first));
+        for (int i = first; i < end; i++) {
+            messages.add(message(table, i));
+        }
+        return messages;
+    }
+
+    private MailboxMessage message(MessageTable table, int i) {
+        Flags flags = new Flags();
+        for (int f = 0; f < SYSTEM_FLAGS.length; f++) {
+            if ((systemFlags[i] & (1 << f)) != 0) {
+                flags.add(SYSTEM_FLAGS[f]);
+            }
+        }
+        if (keywords[i] != null) {
+            for (String keyword : keywords[i]) {
+                flags.add(keyword);
+            }
+        }
+        MessageId thread = threadIds[i] == null ? messageIds[i] : threadIds[i];
+        return table.metadataMessage(mailboxId, uids[i], messageIds[i], ThreadId.fromBaseMessageId(thread), modSeqs[i],
+            internalDates[i], saveDates[i] == NONE ? Optional.empty() : Optional.of(new Date(saveDates[i])),
+            fullSizes[i], bodyStarts[i], textLines[i] == NONE ? null : textLines[i], flags, bodyHashes[i]);
+    }
+
+    List<MessageUid> uids() {
+        return uidsWith(0, 0, 1, Long.MAX_VALUE);
+    }
+
+    List<MessageUid> recentUids() {
+        return uidsWith(RECENT, RECENT, 1, Long.MAX_VALUE);
+    }
+
+    List<MessageUid> deletedUids(long from, long to) {
+        return uidsWith(DELETED, DELETED, from, to);
+    }
+
+    Optional<MessageUid> firstUnseen() {
+        List<MessageUid> found = uidsWith(SEEN, 0, 1, Long.MAX_VALUE, 1);
+        return found.stream().findFirst();
+    }
+
+    private List<MessageUid> uidsWith(int mask, int value, long from, long to) {
+        return uidsWith(mask, value, from, to, Integer.MAX_VALUE);
+    }
+
+    private List<MessageUid> uidsWith(int mask, int value, long from, long to, int limit) {
+        int end = firstAtOrAbove(to == Long.MAX_VALUE ? to : to + 1);
+        List<MessageUid> found = new ArrayList<>();
+        for (int i = firstAtOrAbove(from); i < end && found.size() < limit; i++) {
+            if ((systemFlags[i] & mask) == value) {
+                found.add(MessageUid.of(uids[i]));
+            }
+        }
+        return found;
+    }
+
+    /** The index of the first uid at or above {@code uid}. */
+    private int firstAtOrAbove(long uid) {
+        int found = Arrays.binarySearch(uids, uid);
+        return found >= 0 ? found : -found - 1;
+    }
+}
