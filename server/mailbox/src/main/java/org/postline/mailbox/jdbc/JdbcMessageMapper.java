@@ -124,9 +124,10 @@ final class JdbcMessageMapper implements MessageMapper {
         }
         long id = idOf(mailbox);
         List<String> unreferenced = new ArrayList<>();
+        MailboxSequences.Stamp[] after = new MailboxSequences.Stamp[1];
         Map<MessageUid, MessageMetaData> deleted = database.inTransaction(connection -> {
             unreferenced.clear();
-            MailboxSequences.allocateModSeq(connection, id);
+            after[0] = MailboxSequences.raiseModSeq(connection, id);
             Map<MessageUid, MessageMetaData> result = new LinkedHashMap<>();
             for (int from = 0; from < uids.size(); from += IN_LIST_CHUNK) {
                 List<MessageUid> chunk = uids.subList(from, Math.min(uids.size(), from + IN_LIST_CHUNK));
@@ -143,6 +144,9 @@ final class JdbcMessageMapper implements MessageMapper {
             }
             return result;
         });
+        if (!deleted.isEmpty()) {
+            snapshots.afterWrite(id, after[0].beforeModSeqRaise(), after[0], held -> held.without(after[0], deleted.keySet()));
+        }
         table.blobs().collect(database, unreferenced);
         return deleted;
     }
@@ -177,6 +181,10 @@ final class JdbcMessageMapper implements MessageMapper {
         message.setUid(allocation.uid());
         message.setModSeq(allocation.modSeq());
         message.setSaveDate(saveDate);
+        snapshots.afterWrite(id, allocation.before(), allocation.after(), held -> held.with(allocation.after(),
+            table.metadataMessage(id, allocation.uid().asLong(), message.getMessageId(), message.getThreadId(),
+                allocation.modSeq().asLong(), message.getInternalDate().getTime(), Optional.of(saveDate),
+                incoming.fullSize(), incoming.header().length, message.getTextualLineCount(), flags, incoming.bodyHash())));
         return metaData(allocation, flags, incoming, message, saveDate);
     }
 
@@ -188,8 +196,11 @@ final class JdbcMessageMapper implements MessageMapper {
 
     /** Applies the change to messages {@code from..to} of the mailbox in one transaction. */
     List<UpdatedFlags> updateFlags(long id, FlagsUpdateCalculator calculator, long from, long to) throws MailboxException {
-        return database.inTransaction(connection -> {
-            ModSeq modSeq = MailboxSequences.allocateModSeq(connection, id);
+        MailboxSequences.Stamp[] after = new MailboxSequences.Stamp[1];
+        List<UpdatedFlags> updates = database.inTransaction(connection -> {
+            after[0] = null;
+            MailboxSequences.Stamp raised = MailboxSequences.raiseModSeq(connection, id);
+            ModSeq modSeq = ModSeq.of(raised.highestModSeq());
             List<StoredMessage> messages = table.select(connection, "mailbox_id = ? AND uid BETWEEN ? AND ?",
                 List.of(id, from, to), FetchType.METADATA, 0);
             boolean changed = false;
@@ -215,11 +226,17 @@ final class JdbcMessageMapper implements MessageMapper {
                 table.updateFlags(connection, id, changes, modSeq);
                 changed = true;
             }
-            if (!changed) {
+            if (changed) {
+                after[0] = raised;
+            } else {
                 connection.rollback();
             }
             return result;
         });
+        if (after[0] != null) {
+            snapshots.afterWrite(id, after[0].beforeModSeqRaise(), after[0], held -> held.withFlags(after[0], updates));
+        }
+        return updates;
     }
 
     @Override
@@ -235,6 +252,11 @@ final class JdbcMessageMapper implements MessageMapper {
     /** Messages held in this mapper's metadata snapshots (tests). */
     long snapshotMessages() {
         return snapshots.heldMessages();
+    }
+
+    /** Metadata snapshots this mapper made from the rows (tests). */
+    long snapshotsMade() {
+        return snapshots.made();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.mail.Flags;
 import javax.mail.Flags.Flag;
@@ -12,6 +13,7 @@ import javax.mail.Flags.Flag;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.model.MessageId;
 import org.apache.james.mailbox.model.ThreadId;
+import org.apache.james.mailbox.model.UpdatedFlags;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 
 /**
@@ -42,11 +44,16 @@ final class MetadataSnapshot {
     /** Null where the thread id is the message's own id (most). */
     private final MessageId[] threadIds;
     private final String[] bodyHashes;
-    private final int unseen;
 
     /** From the messages read (in uid order, metadata only) after the stamp was read. */
     MetadataSnapshot(MailboxSequences.Stamp stamp, long mailboxId, List<StoredMessage> messages) {
-        int size = messages.size();
+        this(stamp, mailboxId, messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            set(i, messages.get(i));
+        }
+    }
+
+    private MetadataSnapshot(MailboxSequences.Stamp stamp, long mailboxId, int size) {
         this.stamp = stamp;
         this.mailboxId = mailboxId;
         uids = new long[size];
@@ -61,31 +68,96 @@ final class MetadataSnapshot {
         messageIds = new MessageId[size];
         threadIds = new MessageId[size];
         bodyHashes = new String[size];
-        int unseenCount = 0;
-        for (int i = 0; i < size; i++) {
-            StoredMessage message = messages.get(i);
-            uids[i] = message.getUid().asLong();
-            modSeqs[i] = message.getModSeq().asLong();
-            internalDates[i] = message.getInternalDate().getTime();
-            saveDates[i] = message.getSaveDate().map(Date::getTime).orElse(NONE);
-            fullSizes[i] = message.getFullContentOctets();
-            bodyStarts[i] = Math.toIntExact(message.getHeaderOctets());
-            textLines[i] = message.textLines() == null ? NONE : message.textLines();
-            Flags flags = message.createFlags();
-            int bits = 0;
-            for (int f = 0; f < SYSTEM_FLAGS.length; f++) {
-                bits |= flags.contains(SYSTEM_FLAGS[f]) ? 1 << f : 0;
-            }
-            systemFlags[i] = (byte) bits;
-            String[] userFlags = flags.getUserFlags();
-            keywords[i] = userFlags.length == 0 ? null : userFlags;
-            messageIds[i] = message.getMessageId();
-            MessageId thread = message.getThreadId().getBaseMessageId();
-            threadIds[i] = thread.equals(messageIds[i]) ? null : thread;
-            bodyHashes[i] = message.bodyHash();
-            unseenCount += (bits & SEEN) == 0 ? 1 : 0;
+    }
+
+    private void set(int i, StoredMessage message) {
+        uids[i] = message.getUid().asLong();
+        modSeqs[i] = message.getModSeq().asLong();
+        internalDates[i] = message.getInternalDate().getTime();
+        saveDates[i] = message.getSaveDate().map(Date::getTime).orElse(NONE);
+        fullSizes[i] = message.getFullContentOctets();
+        bodyStarts[i] = Math.toIntExact(message.getHeaderOctets());
+        Long lines = message.textLines();
+        textLines[i] = lines == null ? NONE : lines;
+        setFlags(i, message.createFlags());
+        messageIds[i] = message.getMessageId();
+        MessageId thread = message.getThreadId().getBaseMessageId();
+        threadIds[i] = thread.equals(messageIds[i]) ? null : thread;
+        bodyHashes[i] = message.bodyHash();
+    }
+
+    private void setFlags(int i, Flags flags) {
+        int bits = 0;
+        for (int f = 0; f < SYSTEM_FLAGS.length; f++) {
+            bits |= flags.contains(SYSTEM_FLAGS[f]) ? 1 << f : 0;
         }
-        unseen = unseenCount;
+        systemFlags[i] = (byte) bits;
+        String[] userFlags = flags.getUserFlags();
+        keywords[i] = userFlags.length == 0 ? null : userFlags;
+    }
+
+    /** Message {@code from} of this snapshot as message {@code to} of {@code copy}. */
+    private void copyTo(MetadataSnapshot copy, int from, int to) {
+        copy.uids[to] = uids[from];
+        copy.modSeqs[to] = modSeqs[from];
+        copy.internalDates[to] = internalDates[from];
+        copy.saveDates[to] = saveDates[from];
+        copy.fullSizes[to] = fullSizes[from];
+        copy.bodyStarts[to] = bodyStarts[from];
+        copy.textLines[to] = textLines[from];
+        copy.systemFlags[to] = systemFlags[from];
+        copy.keywords[to] = keywords[from];
+        copy.messageIds[to] = messageIds[from];
+        copy.threadIds[to] = threadIds[from];
+        copy.bodyHashes[to] = bodyHashes[from];
+    }
+
+    /** This snapshot after a write that took the mailbox to {@code after}: flags and modseqs changed as given. */
+    MetadataSnapshot withFlags(MailboxSequences.Stamp after, List<UpdatedFlags> updates) {
+        MetadataSnapshot copy = new MetadataSnapshot(after, mailboxId, uids.length);
+        for (int i = 0; i < uids.length; i++) {
+            copyTo(copy, i, i);
+        }
+        for (UpdatedFlags update : updates) {
+            int i = Arrays.binarySearch(uids, update.getUid().asLong());
+            if (i >= 0) {
+                copy.setFlags(i, update.getNewFlags());
+                copy.modSeqs[i] = update.getModSeq().asLong();
+            }
+        }
+        return copy;
+    }
+
+    /** This snapshot after a write that took the mailbox to {@code after}: these messages removed. */
+    MetadataSnapshot without(MailboxSequences.Stamp after, Set<MessageUid> removed) {
+        int kept = 0;
+        for (long uid : uids) {
+            kept += removed.contains(MessageUid.of(uid)) ? 0 : 1;
+        }
+        MetadataSnapshot copy = new MetadataSnapshot(after, mailboxId, kept);
+        int to = 0;
+        for (int i = 0; i < uids.length; i++) {
+            if (!removed.contains(MessageUid.of(uids[i]))) {
+                copyTo(copy, i, to++);
+            }
+        }
+        return copy;
+    }
+
+    /**
+     * This snapshot after a write that took the mailbox to {@code after}: a message added. Patches are idempotent:
+     * the rows of a snapshot may already hold writes committed after its stamp was read.
+     */
+    MetadataSnapshot with(MailboxSequences.Stamp after, StoredMessage added) {
+        int at = firstAtOrAbove(added.getUid().asLong());
+        boolean present = at < uids.length && uids[at] == added.getUid().asLong();
+        MetadataSnapshot copy = new MetadataSnapshot(after, mailboxId, uids.length + (present ? 0 : 1));
+        for (int i = 0, to = 0; i < uids.length; i++, to++) {
+            to += !present && i == at ? 1 : 0;
+            copyTo(copy, i, to);
+        }
+        copy.set(at, added);
+        return copy;
     }
 
     MailboxSequences.Stamp stamp() {
@@ -97,6 +169,10 @@ final class MetadataSnapshot {
     }
 
     int unseen() {
+        int unseen = 0;
+        for (byte flags : systemFlags) {
+            unseen += (flags & SEEN) == 0 ? 1 : 0;
+        }
         return unseen;
     }
 

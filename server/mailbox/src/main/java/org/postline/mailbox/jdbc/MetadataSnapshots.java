@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.store.mail.MessageMapper.FetchType;
@@ -29,6 +30,7 @@ final class MetadataSnapshots {
     // Guarded by itself; access order, so iteration starts at the least recently used.
     private final Map<Long, MetadataSnapshot> snapshots = new LinkedHashMap<>(16, 0.75f, true);
     private long heldMessages;
+    private long made;
 
     MetadataSnapshots(MessageTable table, int maxMessages) {
         this.table = table;
@@ -74,9 +76,27 @@ final class MetadataSnapshots {
         return Optional.empty();
     }
 
+    /**
+     * After a committed write of this node that took the mailbox from {@code before} to {@code after}: a snapshot
+     * made at {@code before} becomes {@code change} of it, made at {@code after} (the mailbox row lock orders writes,
+     * so nothing else happened in between). Any other snapshot is left to be remade when next read.
+     */
+    synchronized void afterWrite(long mailboxId, MailboxSequences.Stamp before, MailboxSequences.Stamp after,
+                                 UnaryOperator<MetadataSnapshot> change) {
+        MetadataSnapshot held = snapshots.get(mailboxId);
+        if (held != null && held.stamp().equals(before)) {
+            hold(mailboxId, change.apply(held));
+        }
+    }
+
     /** Messages held in all snapshots (tests). */
     synchronized long heldMessages() {
         return heldMessages;
+    }
+
+    /** Snapshots made from the rows so far (tests). */
+    synchronized long made() {
+        return made;
     }
 
     /**
@@ -98,7 +118,10 @@ final class MetadataSnapshots {
             forget(mailboxId);
             return made;
         }
-        hold(mailboxId, made.get());
+        synchronized (this) {
+            this.made++;
+            hold(mailboxId, made.get());
+        }
         return made;
     }
 

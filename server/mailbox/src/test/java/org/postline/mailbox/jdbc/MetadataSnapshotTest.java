@@ -9,6 +9,7 @@ import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.mail.Flags;
 import javax.mail.Flags.Flag;
@@ -116,6 +117,48 @@ class MetadataSnapshotTest {
         writer.messageMapper().resetRecent(inbox);
         assertMatchesRows(inbox);
         assertThat(readerMapper().snapshotMessages()).isEqualTo(39);
+    }
+
+    @Test
+    void thisNodesOwnWritesUpdateItsSnapshotWithoutReadingTheRowsAgain() throws Exception {
+        JdbcMessageMapper mapper = readerMapper();
+        assertMatchesRows(inbox);
+        long made = mapper.snapshotsMade();
+
+        mapper.add(inbox, message(inbox, 41, new Flags(Flag.RECENT)));
+        mapper.updateFlags(inbox, new FlagsUpdateCalculator(new Flags("$mine"), FlagsUpdateMode.ADD),
+            MessageRange.range(MessageUid.of(2), MessageUid.of(4)));
+        mapper.updateFlags(inbox, new FlagsUpdateCalculator(new Flags(Flag.DELETED), FlagsUpdateMode.REPLACE),
+            MessageRange.one(MessageUid.of(6)));
+        mapper.deleteMessages(inbox, List.of(MessageUid.of(6), MessageUid.of(7)));
+        mapper.resetRecent(inbox);
+        assertMatchesRows(inbox);
+        assertThat(mapper.snapshotsMade()).isEqualTo(made);
+
+        // After another node's write, this node's next write finds its snapshot stale and leaves it to be remade.
+        writer.messageMapper().updateFlags(inbox, new FlagsUpdateCalculator(new Flags(Flag.FLAGGED), FlagsUpdateMode.ADD),
+            MessageRange.one(MessageUid.of(8)));
+        mapper.updateFlags(inbox, new FlagsUpdateCalculator(new Flags(Flag.ANSWERED), FlagsUpdateMode.ADD),
+            MessageRange.one(MessageUid.of(9)));
+        mapper.add(inbox, message(inbox, 42, new Flags()));
+        assertMatchesRows(inbox);
+        assertThat(mapper.snapshotsMade()).isEqualTo(made + 1);
+        assertThat(rows(inbox).stream().filter(message -> message.getUid().asLong() == 8).findFirst().orElseThrow()
+            .isFlagged()).isTrue();
+    }
+
+    @Test
+    void patchesMayMeetTheirOwnWriteAlreadyInTheSnapshot() throws Exception {
+        List<StoredMessage> rows = rows(inbox).stream().map(StoredMessage.class::cast).toList();
+        long id = JdbcMailboxId.of(inbox.getMailboxId()).value();
+        MailboxSequences.Stamp stamp = new MailboxSequences.Stamp(40, 40, 40);
+        MailboxSequences.Stamp after = new MailboxSequences.Stamp(41, 41, 41);
+        MetadataSnapshot withoutFifth = new MetadataSnapshot(stamp, id, rows).without(after, Set.of(MessageUid.of(5)));
+
+        assertThat(withoutFifth.with(after, rows.get(4)).uids()).containsExactlyElementsOf(
+            rows.stream().map(MailboxMessage::getUid).toList());
+        assertThat(withoutFifth.with(after, rows.get(4)).with(after, rows.get(4)).uids()).hasSize(40);
+        assertThat(withoutFifth.with(after, rows.get(39)).uids()).hasSize(39);
     }
 
     @Test
