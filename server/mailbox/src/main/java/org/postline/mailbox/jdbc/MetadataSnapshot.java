@@ -54,20 +54,29 @@ final class MetadataSnapshot {
     }
 
     private MetadataSnapshot(MailboxSequences.Stamp stamp, long mailboxId, int size) {
+        this(stamp, mailboxId, new long[size], new long[size], new long[size], new long[size], new long[size],
+            new int[size], new long[size], new byte[size], new String[size][], new MessageId[size], new MessageId[size],
+            new String[size]);
+    }
+
+    private MetadataSnapshot(MailboxSequences.Stamp stamp, long mailboxId, long[] uids, long[] modSeqs,
+                             long[] internalDates, long[] saveDates, long[] fullSizes, int[] bodyStarts,
+                             long[] textLines, byte[] systemFlags, String[][] keywords, MessageId[] messageIds,
+                             MessageId[] threadIds, String[] bodyHashes) {
         this.stamp = stamp;
         this.mailboxId = mailboxId;
-        uids = new long[size];
-        modSeqs = new long[size];
-        internalDates = new long[size];
-        saveDates = new long[size];
-        fullSizes = new long[size];
-        bodyStarts = new int[size];
-        textLines = new long[size];
-        systemFlags = new byte[size];
-        keywords = new String[size][];
-        messageIds = new MessageId[size];
-        threadIds = new MessageId[size];
-        bodyHashes = new String[size];
+        this.uids = uids;
+        this.modSeqs = modSeqs;
+        this.internalDates = internalDates;
+        this.saveDates = saveDates;
+        this.fullSizes = fullSizes;
+        this.bodyStarts = bodyStarts;
+        this.textLines = textLines;
+        this.systemFlags = systemFlags;
+        this.keywords = keywords;
+        this.messageIds = messageIds;
+        this.threadIds = threadIds;
+        this.bodyHashes = bodyHashes;
     }
 
     private void set(int i, StoredMessage message) {
@@ -114,10 +123,9 @@ final class MetadataSnapshot {
 
     /** This snapshot after a write that took the mailbox to {@code after}: flags and modseqs changed as given. */
     MetadataSnapshot withFlags(MailboxSequences.Stamp after, List<UpdatedFlags> updates) {
-        MetadataSnapshot copy = new MetadataSnapshot(after, mailboxId, uids.length);
-        for (int i = 0; i < uids.length; i++) {
-            copyTo(copy, i, i);
-        }
+        // Snapshots never change their arrays once made, so the copy shares all but those a flag change writes.
+        MetadataSnapshot copy = new MetadataSnapshot(after, mailboxId, uids, modSeqs.clone(), internalDates, saveDates,
+            fullSizes, bodyStarts, textLines, systemFlags.clone(), keywords.clone(), messageIds, threadIds, bodyHashes);
         for (UpdatedFlags update : updates) {
             int i = Arrays.binarySearch(uids, update.getUid().asLong());
             if (i >= 0) {

@@ -19,8 +19,8 @@ import org.apache.james.mailbox.store.mail.MessageMapper.FetchType;
  */
 final class MetadataSnapshots {
 
-    /** About 20 MB of snapshots. */
-    static final int DEFAULT_MAX_MESSAGES = 100_000;
+    /** About 11 MB of snapshots (some 220 bytes a message). */
+    static final int DEFAULT_MAX_MESSAGES = 50_000;
     /** A metadata read spanning at least this many uids is worth (re)making the mailbox's snapshot. */
     static final long WIDE_RANGE = 256;
 
