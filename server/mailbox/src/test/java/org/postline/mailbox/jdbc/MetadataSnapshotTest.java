@@ -10,6 +10,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.mail.Flags;
 import javax.mail.Flags.Flag;
@@ -159,6 +163,44 @@ class MetadataSnapshotTest {
             rows.stream().map(MailboxMessage::getUid).toList());
         assertThat(withoutFifth.with(after, rows.get(4)).with(after, rows.get(4)).uids()).hasSize(40);
         assertThat(withoutFifth.with(after, rows.get(39)).uids()).hasSize(39);
+    }
+
+    @Test
+    void writesRacingReadsOnThisNodeLeaveTheSnapshotEqualToTheRows() throws Exception {
+        JdbcMessageMapper mapper = readerMapper();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int worker = 0; worker < 3; worker++) {
+                int seed = worker;
+                tasks.add(pool.submit(() -> {
+                    for (int i = 0; i < 15; i++) {
+                        long uid = 1 + (seed * 13 + i * 7) % 40;
+                        switch ((seed + i) % 3) {
+                            case 0 -> mapper.add(inbox, message(inbox, 100 + seed * 100 + i, new Flags(Flag.RECENT)));
+                            case 1 -> mapper.updateFlags(inbox, new FlagsUpdateCalculator(new Flags("$w" + seed),
+                                FlagsUpdateMode.ADD), MessageRange.range(MessageUid.of(uid), MessageUid.of(uid + 3)));
+                            default -> mapper.deleteMessages(inbox, List.of(MessageUid.of(uid)));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            tasks.add(pool.submit(() -> {
+                for (int i = 0; i < 30; i++) {
+                    List<Long> uids = toList(mapper.findInMailbox(inbox, MessageRange.all(), FetchType.METADATA, -1))
+                        .stream().map(message -> message.getUid().asLong()).toList();
+                    assertThat(uids).isSorted().doesNotHaveDuplicates();
+                }
+                return null;
+            }));
+            for (Future<?> task : tasks) {
+                task.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertMatchesRows(inbox);
     }
 
     @Test
