@@ -41,6 +41,7 @@ public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperF
     private final JdbcMailboxMapper mailboxMapper;
     private final JdbcMessageMapper messageMapper;
     private final JdbcMessageIdMapper messageIdMapper;
+    private final HeaderSearch headerSearch;
     private final JdbcSubscriptionMapper subscriptionMapper;
     private final JdbcAnnotationMapper annotationMapper;
 
@@ -63,6 +64,14 @@ public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperF
     public JdbcMailboxSessionMapperFactory(DataSource dataSource, Path blobDirectory, BodyStorage bodies,
                                            long inlineBodyBytes, MessageId.Factory messageIds, Clock clock)
             throws IOException {
+        this(dataSource, blobDirectory, bodies, inlineBodyBytes, messageIds, clock,
+            MetadataSnapshots.DEFAULT_MAX_MESSAGES);
+    }
+
+    /** As above, holding metadata snapshots of at most {@code snapshotMessages} messages in all. */
+    JdbcMailboxSessionMapperFactory(DataSource dataSource, Path blobDirectory, BodyStorage bodies,
+                                    long inlineBodyBytes, MessageId.Factory messageIds, Clock clock,
+                                    int snapshotMessages) throws IOException {
         this.database = new Database(dataSource);
         DatabaseBodies rows = new DatabaseBodies(database);
         this.blobs = new BlobRefs(bodies == BodyStorage.DATABASE
@@ -71,8 +80,9 @@ public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperF
         this.sequences = new MailboxSequences(database);
         MessageTable table = new MessageTable(database, blobs, messageIds);
         this.mailboxMapper = new JdbcMailboxMapper(database, blobs);
-        this.messageMapper = new JdbcMessageMapper(table, sequences, clock);
+        this.messageMapper = new JdbcMessageMapper(table, sequences, clock, snapshotMessages);
         this.messageIdMapper = new JdbcMessageIdMapper(table, messageMapper, clock);
+        this.headerSearch = new HeaderSearch(table);
         this.subscriptionMapper = new JdbcSubscriptionMapper(database);
         this.annotationMapper = new JdbcAnnotationMapper(database);
     }
@@ -132,7 +142,7 @@ public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperF
      */
     public List<MailboxMessage> messagesByHeader(Mailbox mailbox, List<String> subjectNeedles, Predicate<byte[]> header)
             throws MailboxException {
-        return messageMapper.findByHeader(mailbox, subjectNeedles, header);
+        return headerSearch.findByHeader(mailbox, subjectNeedles, header);
     }
 
     public MailboxMapper mailboxMapper() {

@@ -13,9 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 
 import javax.mail.Flags;
 import javax.mail.Flags.Flag;
@@ -32,9 +29,6 @@ import org.apache.james.mailbox.store.FlagsUpdateCalculator;
 import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -48,21 +42,18 @@ import reactor.core.scheduler.Schedulers;
 final class JdbcMessageMapper implements MessageMapper {
 
     private static final int IN_LIST_CHUNK = 200;
-    /** Beyond this many, reading every header in one scan is cheaper than fetching candidates by uid. */
-    private static final int SUBJECT_CANDIDATE_LIMIT = 1000;
-    private static final int FILL_CHUNK = 500;
-    private static final Logger LOGGER = LoggerFactory.getLogger(JdbcMessageMapper.class);
 
     private final MessageTable table;
     private final Database database;
     private final MailboxSequences sequences;
     private final Clock clock;
     private final GroupedAppends appends;
-    /** Mailboxes whose subject keys are being filled in the background. */
-    private final Set<Long> filling = ConcurrentHashMap.newKeySet();
+    private final MetadataSnapshots snapshots;
 
-    JdbcMessageMapper(MessageTable table, MailboxSequences sequences, Clock clock) {
+    /** Holding snapshots of at most {@code snapshotMessages} messages in all. */
+    JdbcMessageMapper(MessageTable table, MailboxSequences sequences, Clock clock, int snapshotMessages) {
         this.table = table;
+        this.snapshots = new MetadataSnapshots(table, snapshotMessages);
         this.database = table.database();
         this.appends = new GroupedAppends(database);
         this.sequences = sequences;
@@ -73,9 +64,14 @@ final class JdbcMessageMapper implements MessageMapper {
     public Iterator<MailboxMessage> findInMailbox(Mailbox mailbox, MessageRange set, FetchType type, int limit)
             throws MailboxException {
         long id = idOf(mailbox);
+        long from = set.getUidFrom().asLong();
+        long to = set.getUidTo().asLong();
+        Optional<MetadataSnapshot> snapshot = type == FetchType.METADATA ? snapshots.forRange(id, from, to) : Optional.empty();
+        if (snapshot.isPresent()) {
+            return snapshot.get().messages(table, from, to, limit).iterator();
+        }
         List<StoredMessage> found = database.inTransaction(connection -> table.select(connection,
-            "mailbox_id = ? AND uid BETWEEN ? AND ?", List.of(id, set.getUidFrom().asLong(), set.getUidTo().asLong()),
-            type, limit));
+            "mailbox_id = ? AND uid BETWEEN ? AND ?", List.of(id, from, to), type, limit));
         return new ArrayList<MailboxMessage>(found).iterator();
     }
 
@@ -87,67 +83,30 @@ final class JdbcMessageMapper implements MessageMapper {
             .flatMapIterable(found -> () -> found);
     }
 
-    /**
-     * The messages of the mailbox whose raw header passes {@code header}, with their headers loaded. With
-     * subject needles (upper-cased printable ASCII), the subject index first
-     * narrows the messages to those whose Subject may hold them all; if that leaves many, every header is read.
-     */
-    List<MailboxMessage> findByHeader(Mailbox mailbox, List<String> subjectNeedles, Predicate<byte[]> header)
-            throws MailboxException {
-        long id = idOf(mailbox);
-        boolean[] unfilled = {false};
-        List<MailboxMessage> found = new ArrayList<>(database.inTransaction(connection -> {
-            if (!subjectNeedles.isEmpty()) {
-                SubjectIndex.SubjectCandidates candidates = SubjectIndex.candidates(connection, id,
-                    SubjectKey.patterns(subjectNeedles), SUBJECT_CANDIDATE_LIMIT);
-                unfilled[0] = candidates.unfilled();
-                if (candidates.uids().isPresent()) {
-                    return table.selectByHeader(connection, id, candidates.uids().get(), header);
-                }
-            }
-            return table.selectByHeader(connection, id, header);
-        }));
-        if (unfilled[0] && filling.add(id)) {
-            Mono.fromRunnable(() -> fillSubjectKeys(id))
-                .doFinally(signal -> filling.remove(id))
-                .subscribeOn(Schedulers.boundedElastic())
-                .subscribe();
-        }
-        return found;
-    }
-
-    /**
-     * Rows from before migration V5 get their subject key when a search meets them, so later searches are quick.
-     * In the background: a large mailbox takes seconds, which this search should not wait for.
-     */
-    private void fillSubjectKeys(long id) {
-        try {
-            // Short transactions, so appends and flag changes wait little; bounded, whatever happens meanwhile.
-            for (int chunk = 0; chunk < 10_000; chunk++) {
-                if (database.inTransaction(connection -> SubjectIndex.fill(connection, id, FILL_CHUNK)) < FILL_CHUNK) {
-                    break;
-                }
-            }
-        } catch (MailboxException e) {
-            LOGGER.warn("Could not fill the subject keys of mailbox {}; searches there stay slower", id, e);
-        }
-    }
-
     @Override
     public List<MessageUid> retrieveMessagesMarkedForDeletion(Mailbox mailbox, MessageRange range) throws MailboxException {
+        Optional<MetadataSnapshot> snapshot = snapshots.ifCurrent(idOf(mailbox));
+        if (snapshot.isPresent()) {
+            return snapshot.get().deletedUids(range.getUidFrom().asLong(), range.getUidTo().asLong());
+        }
         return uids("SELECT uid FROM mbx_message WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND deleted = ? ORDER BY uid",
             idOf(mailbox), range.getUidFrom().asLong(), range.getUidTo().asLong(), true);
     }
 
     @Override
     public long countMessagesInMailbox(Mailbox mailbox) throws MailboxException {
+        Optional<MetadataSnapshot> snapshot = snapshots.ifCurrent(idOf(mailbox));
+        if (snapshot.isPresent()) {
+            return snapshot.get().size();
+        }
         return count("SELECT COUNT(*) FROM mbx_message WHERE mailbox_id = ?", idOf(mailbox));
     }
 
     @Override
     public MailboxCounters getMailboxCounters(Mailbox mailbox) throws MailboxException {
         long id = idOf(mailbox);
-        long[] counts = database.inTransaction(connection -> new long[] {
+        Optional<MetadataSnapshot> snapshot = snapshots.ifCurrent(id);
+        long[] counts = snapshot.isPresent() ? new long[] {snapshot.get().size(), snapshot.get().unseen()} : database.inTransaction(connection -> new long[] {
             count(connection, "SELECT COUNT(*) FROM mbx_message WHERE mailbox_id = ?", id),
             count(connection, "SELECT COUNT(*) FROM mbx_message WHERE mailbox_id = ? AND seen = ?", id, false)});
         return MailboxCounters.builder().mailboxId(mailbox.getMailboxId()).count(counts[0]).unseen(counts[1]).build();
@@ -165,9 +124,10 @@ final class JdbcMessageMapper implements MessageMapper {
         }
         long id = idOf(mailbox);
         List<String> unreferenced = new ArrayList<>();
+        MailboxSequences.Stamp[] after = new MailboxSequences.Stamp[1];
         Map<MessageUid, MessageMetaData> deleted = database.inTransaction(connection -> {
             unreferenced.clear();
-            MailboxSequences.allocateModSeq(connection, id);
+            after[0] = MailboxSequences.raiseModSeq(connection, id);
             Map<MessageUid, MessageMetaData> result = new LinkedHashMap<>();
             for (int from = 0; from < uids.size(); from += IN_LIST_CHUNK) {
                 List<MessageUid> chunk = uids.subList(from, Math.min(uids.size(), from + IN_LIST_CHUNK));
@@ -184,18 +144,29 @@ final class JdbcMessageMapper implements MessageMapper {
             }
             return result;
         });
+        if (!deleted.isEmpty()) {
+            snapshots.afterWrite(id, after[0].beforeModSeqRaise(), after[0], held -> held.without(after[0], deleted.keySet()));
+        }
         table.blobs().collect(database, unreferenced);
         return deleted;
     }
 
     @Override
     public MessageUid findFirstUnseenMessageUid(Mailbox mailbox) throws MailboxException {
+        Optional<MetadataSnapshot> snapshot = snapshots.ifCurrent(idOf(mailbox));
+        if (snapshot.isPresent()) {
+            return snapshot.get().firstUnseen().orElse(null);
+        }
         List<MessageUid> first = uids("SELECT MIN(uid) FROM mbx_message WHERE mailbox_id = ? AND seen = ?", idOf(mailbox), false);
         return first.isEmpty() ? null : first.get(0);
     }
 
     @Override
     public List<MessageUid> findRecentMessageUidsInMailbox(Mailbox mailbox) throws MailboxException {
+        Optional<MetadataSnapshot> snapshot = snapshots.ifCurrent(idOf(mailbox));
+        if (snapshot.isPresent()) {
+            return snapshot.get().recentUids();
+        }
         return uids("SELECT uid FROM mbx_message WHERE mailbox_id = ? AND recent = ? ORDER BY uid", idOf(mailbox), true);
     }
 
@@ -210,6 +181,10 @@ final class JdbcMessageMapper implements MessageMapper {
         message.setUid(allocation.uid());
         message.setModSeq(allocation.modSeq());
         message.setSaveDate(saveDate);
+        snapshots.afterWrite(id, allocation.before(), allocation.after(), held -> held.with(allocation.after(),
+            table.metadataMessage(id, allocation.uid().asLong(), message.getMessageId(), message.getThreadId(),
+                allocation.modSeq().asLong(), message.getInternalDate().getTime(), Optional.of(saveDate),
+                incoming.fullSize(), incoming.header().length, message.getTextualLineCount(), flags, incoming.bodyHash())));
         return metaData(allocation, flags, incoming, message, saveDate);
     }
 
@@ -221,8 +196,11 @@ final class JdbcMessageMapper implements MessageMapper {
 
     /** Applies the change to messages {@code from..to} of the mailbox in one transaction. */
     List<UpdatedFlags> updateFlags(long id, FlagsUpdateCalculator calculator, long from, long to) throws MailboxException {
-        return database.inTransaction(connection -> {
-            ModSeq modSeq = MailboxSequences.allocateModSeq(connection, id);
+        MailboxSequences.Stamp[] after = new MailboxSequences.Stamp[1];
+        List<UpdatedFlags> updates = database.inTransaction(connection -> {
+            after[0] = null;
+            MailboxSequences.Stamp raised = MailboxSequences.raiseModSeq(connection, id);
+            ModSeq modSeq = ModSeq.of(raised.highestModSeq());
             List<StoredMessage> messages = table.select(connection, "mailbox_id = ? AND uid BETWEEN ? AND ?",
                 List.of(id, from, to), FetchType.METADATA, 0);
             boolean changed = false;
@@ -248,11 +226,17 @@ final class JdbcMessageMapper implements MessageMapper {
                 table.updateFlags(connection, id, changes, modSeq);
                 changed = true;
             }
-            if (!changed) {
+            if (changed) {
+                after[0] = raised;
+            } else {
                 connection.rollback();
             }
             return result;
         });
+        if (after[0] != null) {
+            snapshots.afterWrite(id, after[0].beforeModSeqRaise(), after[0], held -> held.withFlags(after[0], updates));
+        }
+        return updates;
     }
 
     @Override
@@ -263,6 +247,16 @@ final class JdbcMessageMapper implements MessageMapper {
     @Override
     public MessageMetaData move(Mailbox mailbox, MailboxMessage original) throws MailboxException {
         return copyOrMove(mailbox, original, true);
+    }
+
+    /** Messages held in this mapper's metadata snapshots (tests). */
+    long snapshotMessages() {
+        return snapshots.heldMessages();
+    }
+
+    /** Metadata snapshots this mapper made from the rows (tests). */
+    long snapshotsMade() {
+        return snapshots.made();
     }
 
     @Override
@@ -299,7 +293,11 @@ final class JdbcMessageMapper implements MessageMapper {
 
     @Override
     public Flux<MessageUid> listAllMessageUids(Mailbox mailbox) {
-        return Mono.fromCallable(() -> uids("SELECT uid FROM mbx_message WHERE mailbox_id = ? ORDER BY uid", idOf(mailbox)))
+        return Mono.fromCallable(() -> {
+                Optional<MetadataSnapshot> snapshot = snapshots.ifCurrent(idOf(mailbox));
+                return snapshot.isPresent() ? snapshot.get().uids()
+                    : uids("SELECT uid FROM mbx_message WHERE mailbox_id = ? ORDER BY uid", idOf(mailbox));
+            })
             .subscribeOn(Schedulers.boundedElastic())
             .flatMapIterable(uids -> uids);
     }

@@ -23,7 +23,22 @@ import org.apache.james.mailbox.store.mail.UidProvider;
 final class MailboxSequences implements UidProvider, ModSeqProvider {
 
     /** The values a transaction obtained after raising them. */
-    record Allocation(MessageUid uid, ModSeq modSeq) {
+    record Allocation(MessageUid uid, ModSeq modSeq, Stamp after) {
+        /** The mailbox's stamp just before this allocation. */
+        Stamp before() {
+            return new Stamp(after.lastUid() - 1, after.highestModSeq() - 1, after.changeCount() - 1);
+        }
+    }
+
+    /**
+     * What the mailbox row says about its messages: any transaction that changes them moves at least
+     * {@code changeCount}, so equal stamps mean the same messages, flags and modseqs.
+     */
+    record Stamp(long lastUid, long highestModSeq, long changeCount) {
+        /** The stamp this one was raised from by {@link #raiseModSeq}. */
+        Stamp beforeModSeqRaise() {
+            return new Stamp(lastUid, highestModSeq - 1, changeCount - 1);
+        }
     }
 
     private final Database database;
@@ -35,21 +50,27 @@ final class MailboxSequences implements UidProvider, ModSeqProvider {
     /** Within the caller's transaction: the next uid and modseq of the mailbox, its row locked until the end. */
     static Allocation allocate(Connection connection, long mailboxId) throws SQLException, MailboxException {
         raise(connection, mailboxId, "last_uid = last_uid + 1, highest_modseq = highest_modseq + 1");
-        long[] values = read(connection, mailboxId);
-        return new Allocation(MessageUid.of(values[0]), ModSeq.of(values[1]));
+        Stamp after = read(connection, mailboxId);
+        return new Allocation(MessageUid.of(after.lastUid()), ModSeq.of(after.highestModSeq()), after);
     }
 
     /** Within the caller's transaction: the next modseq of the mailbox, its row locked until the end. */
     static ModSeq allocateModSeq(Connection connection, long mailboxId) throws SQLException, MailboxException {
+        return ModSeq.of(raiseModSeq(connection, mailboxId).highestModSeq());
+    }
+
+    /** As {@link #allocateModSeq}, giving the mailbox's stamp after it. */
+    static Stamp raiseModSeq(Connection connection, long mailboxId) throws SQLException, MailboxException {
         raise(connection, mailboxId, "highest_modseq = highest_modseq + 1");
-        return ModSeq.of(read(connection, mailboxId)[1]);
+        return read(connection, mailboxId);
     }
 
     /** Within the caller's transaction: makes sure the counters are at least these (messages saved with given ids). */
     static void raiseTo(Connection connection, long mailboxId, MessageUid uid, ModSeq modSeq) throws SQLException, MailboxException {
         int updated = Database.update(connection, "UPDATE mbx_mailbox SET"
                 + " last_uid = CASE WHEN last_uid < ? THEN ? ELSE last_uid END,"
-                + " highest_modseq = CASE WHEN highest_modseq < ? THEN ? ELSE highest_modseq END WHERE id = ?",
+                + " highest_modseq = CASE WHEN highest_modseq < ? THEN ? ELSE highest_modseq END,"
+                + " change_count = change_count + 1 WHERE id = ?",
             uid.asLong(), uid.asLong(), modSeq.asLong(), modSeq.asLong(), mailboxId);
         if (updated == 0) {
             throw new MailboxNotFoundException(new JdbcMailboxId(mailboxId));
@@ -66,13 +87,13 @@ final class MailboxSequences implements UidProvider, ModSeqProvider {
         long id = JdbcMailboxId.of(mailboxId).value();
         return database.inTransaction(connection -> {
             raise(connection, id, "last_uid = last_uid + 1");
-            return MessageUid.of(read(connection, id)[0]);
+            return MessageUid.of(read(connection, id).lastUid());
         });
     }
 
     @Override
     public Optional<MessageUid> lastUid(Mailbox mailbox) throws MailboxException {
-        long last = current(mailbox.getMailboxId())[0];
+        long last = current(mailbox.getMailboxId()).lastUid();
         return last == 0 ? Optional.empty() : Optional.of(MessageUid.of(last));
     }
 
@@ -94,30 +115,35 @@ final class MailboxSequences implements UidProvider, ModSeqProvider {
 
     @Override
     public ModSeq highestModSeq(MailboxId mailboxId) throws MailboxException {
-        return ModSeq.of(current(mailboxId)[1]);
+        return ModSeq.of(current(mailboxId).highestModSeq());
     }
 
-    private long[] current(MailboxId mailboxId) throws MailboxException {
+    private Stamp current(MailboxId mailboxId) throws MailboxException {
         long id = JdbcMailboxId.of(mailboxId).value();
         return database.inTransaction(connection -> read(connection, id));
     }
 
     private static void raise(Connection connection, long mailboxId, String assignments) throws SQLException, MailboxException {
-        if (Database.update(connection, "UPDATE mbx_mailbox SET " + assignments + " WHERE id = ?", mailboxId) == 0) {
+        if (Database.update(connection, "UPDATE mbx_mailbox SET " + assignments + ", change_count = change_count + 1"
+                + " WHERE id = ?", mailboxId) == 0) {
             throw new MailboxNotFoundException(new JdbcMailboxId(mailboxId));
         }
     }
 
-    private static long[] read(Connection connection, long mailboxId) throws SQLException, MailboxException {
+    /** The mailbox's stamp, or empty if it no longer exists. */
+    static Optional<Stamp> stamp(Connection connection, long mailboxId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT last_uid, highest_modseq FROM mbx_mailbox WHERE id = ?")) {
+                "SELECT last_uid, highest_modseq, change_count FROM mbx_mailbox WHERE id = ?")) {
             statement.setLong(1, mailboxId);
             try (ResultSet result = statement.executeQuery()) {
-                if (!result.next()) {
-                    throw new MailboxNotFoundException(new JdbcMailboxId(mailboxId));
-                }
-                return new long[] {result.getLong(1), result.getLong(2)};
+                return result.next()
+                    ? Optional.of(new Stamp(result.getLong(1), result.getLong(2), result.getLong(3)))
+                    : Optional.empty();
             }
         }
+    }
+
+    private static Stamp read(Connection connection, long mailboxId) throws SQLException, MailboxException {
+        return stamp(connection, mailboxId).orElseThrow(() -> new MailboxNotFoundException(new JdbcMailboxId(mailboxId)));
     }
 }

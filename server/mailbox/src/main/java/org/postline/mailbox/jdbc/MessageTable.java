@@ -324,11 +324,29 @@ final class MessageTable {
         MessageId messageId = messageIds.fromString(row.messageId);
         ThreadId threadId = row.threadId.equals(row.messageId)
             ? ThreadId.fromBaseMessageId(messageId) : ThreadId.fromBaseMessageId(messageIds.fromString(row.threadId));
-        StoredMessage message = StoredMessage.create(messageId, threadId, new Date(row.internalDate), row.fullSize,
-            row.bodyStart, header, row.bodyHash, body, blobs.bodies(), flags, properties, row.textLines,
-            new JdbcMailboxId(row.mailboxId), Optional.ofNullable(row.saveDate).map(Date::new));
-        message.setUid(MessageUid.of(row.uid));
-        message.setModSeq(ModSeq.of(row.modSeq));
+        return message(row.mailboxId, row.uid, messageId, threadId, row.modSeq, row.internalDate,
+            Optional.ofNullable(row.saveDate).map(Date::new), row.fullSize, row.bodyStart, row.textLines, flags,
+            row.bodyHash, header, body, properties);
+    }
+
+    /** A message known by its metadata only (a snapshot's): header and properties load from its row when asked. */
+    StoredMessage metadataMessage(long mailboxId, long uid, MessageId messageId, ThreadId threadId, long modSeq,
+                                  long internalDate, Optional<Date> saveDate, long fullSize, int bodyStart,
+                                  Long textLines, Flags flags, String bodyHash) {
+        return message(mailboxId, uid, messageId, threadId, modSeq, internalDate, saveDate, fullSize, bodyStart,
+            textLines, flags, bodyHash, () -> loadColumn(mailboxId, uid, "header_bytes", ResultSet::getBytes),
+            Optional.empty(), () -> loadColumn(mailboxId, uid, "properties", ResultSet::getString));
+    }
+
+    private StoredMessage message(long mailboxId, long uid, MessageId messageId, ThreadId threadId, long modSeq,
+                                  long internalDate, Optional<Date> saveDate, long fullSize, int bodyStart,
+                                  Long textLines, Flags flags, String bodyHash, StoredMessage.HeaderSource header,
+                                  Optional<byte[]> body, StoredMessage.PropertiesSource properties) {
+        StoredMessage message = StoredMessage.create(messageId, threadId, new Date(internalDate), fullSize,
+            bodyStart, header, bodyHash, body, blobs.bodies(), flags, properties, textLines,
+            new JdbcMailboxId(mailboxId), saveDate);
+        message.setUid(MessageUid.of(uid));
+        message.setModSeq(ModSeq.of(modSeq));
         return message;
     }
 

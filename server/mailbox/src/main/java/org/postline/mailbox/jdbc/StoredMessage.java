@@ -85,6 +85,11 @@ final class StoredMessage extends SimpleMailboxMessage {
         return getProperties().getSubType();
     }
 
+    /** The text line count as stored, without decoding the properties. */
+    Long textLines() {
+        return textLines;
+    }
+
     String bodyHash() {
         return content.bodyHash;
     }
