@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.apache.james.imap.api.ImapConfiguration;
 import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.encode.ImapEncoder;
 import org.apache.james.imap.encode.main.DefaultImapEncoderFactory;
 import org.apache.james.imap.encode.main.DefaultLocalizer;
 import org.apache.james.imap.decode.ImapDecoder;
@@ -148,9 +149,10 @@ public final class ImapListener implements Listener {
                 context.subscriptions(), new SpecialUseMailboxTyper(), context.quotaManager(),
                 context.quotaRootResolver(), context.metrics()),
             context.mailboxes(), context.metrics());
-        ImapProcessor processor = new IoOrderedCompletion(new FlushedBye(new DefaultMailboxProvisioner(
+        ImapEncoder encoder = DefaultImapEncoderFactory.createDefaultEncoder(new DefaultLocalizer(), true);
+        ImapProcessor processor = new IoOrderedCompletion(new BatchedResponses(new FlushedBye(new DefaultMailboxProvisioner(
             new LoginThrottle(james, limits.authFailureDelay(), limits.maxAuthFailures()), context.mailboxes(),
-            context.subscriptions())));
+            context.subscriptions())), encoder));
         processor.configure(imapConfiguration);
         Duration idleAfterLogin = limits.idleTimeout().compareTo(imapLimits.minAuthenticatedIdle()) >= 0
             ? limits.idleTimeout() : imapLimits.minAuthenticatedIdle();
@@ -158,7 +160,7 @@ public final class ImapListener implements Listener {
             config,
             encryption,
             decoder(limits.maxBadCommands()),
-            DefaultImapEncoderFactory.createDefaultEncoder(new DefaultLocalizer(), true),
+            encoder,
             processor,
             new ImapMetrics(context.metrics()),
             new ReactiveThrottler(new NoopGaugeRegistry(), imapConfiguration.getConcurrentRequests(),

@@ -1,6 +1,7 @@
 package org.postline.protocols.imap;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -78,6 +79,12 @@ final class ResponseHold extends ChannelDuplexHandler {
         } else {
             ctx.executor().execute(arm);
         }
+    }
+
+    /** The connection, once it is active. */
+    Optional<Channel> channel() {
+        ChannelHandlerContext ctx = context;
+        return ctx == null ? Optional.empty() : Optional.of(ctx.channel());
     }
 
     /** Completes on the connection's I/O thread once every task queued there before this call has run. */

@@ -88,6 +88,30 @@ final class ImapClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a command with a fresh tag; returns the exact bytes of its reply, literals included, up to and
+     * with the tagged line. The tag is the first thing in the result's last line.
+     */
+    byte[] rawCommand(String command) throws IOException {
+        String tag = nextTag();
+        send(tag + " " + command + "\r\n");
+        ByteArrayOutputStream reply = new ByteArrayOutputStream();
+        while (true) {
+            String line = readLine();
+            if (line == null) {
+                throw new IOException("connection closed before the reply to " + tag);
+            }
+            reply.writeBytes((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            if (line.startsWith(tag + " ")) {
+                return reply.toByteArray();
+            }
+            if (line.endsWith("}") && line.lastIndexOf('{') >= 0) {
+                int size = Integer.parseInt(line.substring(line.lastIndexOf('{') + 1, line.length() - 1));
+                reply.writeBytes(in.readNBytes(size));
+            }
+        }
+    }
+
     /** Logs in with LOGIN; fails the test unless it succeeds. */
     void login(TestUsers.Account account) throws IOException {
         String reply = status("LOGIN \"" + account.address() + "\" \"" + account.password() + "\"");
