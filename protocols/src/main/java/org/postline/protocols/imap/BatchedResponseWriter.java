@@ -23,11 +23,10 @@ import org.apache.james.imap.message.Literal;
  */
 final class BatchedResponseWriter implements ImapResponseWriter {
 
-    /** Buffered bytes that are sent at once, without waiting for a flush. */
-    static final int SEND_AT = 64 * 1024;
+    /** Buffer size: a full buffer is sent at once, without waiting for a flush (and fits Netty's thread caches). */
+    static final int SEND_AT = 32 * 1024;
     /** Literals up to this size are copied into the buffer; larger ones are streamed from their source. */
     static final int COPIED_LITERAL_LIMIT = 256 * 1024;
-    private static final int INITIAL_CAPACITY = 16 * 1024;
 
     /** Empties the composer that feeds this writer, so its bytes go out before a literal's. */
     @FunctionalInterface
@@ -50,7 +49,7 @@ final class BatchedResponseWriter implements ImapResponseWriter {
     @Override
     public synchronized void write(byte[] bytes) {
         if (channel.isActive()) {
-            buffer().writeBytes(bytes);
+            room(bytes.length).writeBytes(bytes);
             sendIfFull();
         }
     }
@@ -65,7 +64,7 @@ final class BatchedResponseWriter implements ImapResponseWriter {
         InputStream in = literal.getInputStream();
         if (size <= COPIED_LITERAL_LIMIT && !(in instanceof FileInputStream)) {
             try (in) {
-                copy(in);
+                copy(in, (int) size);
             }
             sendIfFull();
             return;
@@ -98,20 +97,22 @@ final class BatchedResponseWriter implements ImapResponseWriter {
         }
     }
 
-    private void copy(InputStream in) throws IOException {
-        ByteBuf out = buffer();
+    private void copy(InputStream in, int size) throws IOException {
+        ByteBuf out = room(size);
+        byte[] chunk = new byte[Math.min(Math.max(size, 1), SEND_AT)];
         // To the end of the stream, like James's chunked copy, whatever size was announced.
-        while (true) {
-            out.ensureWritable(8192);
-            if (out.writeBytes(in, out.writableBytes()) < 0) {
-                return;
-            }
+        for (int read = in.read(chunk); read >= 0; read = in.read(chunk)) {
+            out.writeBytes(chunk, 0, read);
         }
     }
 
-    private ByteBuf buffer() {
+    /** The buffer, sent first and replaced if it has not room for {@code bytes} more: it seldom grows. */
+    private ByteBuf room(int bytes) {
+        if (buffer != null && buffer.isReadable() && buffer.writableBytes() < bytes) {
+            flush();
+        }
         if (buffer == null) {
-            buffer = channel.alloc().ioBuffer(INITIAL_CAPACITY);
+            buffer = channel.alloc().ioBuffer(SEND_AT);
         }
         return buffer;
     }
