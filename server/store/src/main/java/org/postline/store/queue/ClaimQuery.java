@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The database side of a claim of one queue: its oldest ready rows, skipping those already held (neither
- * decoded nor handed out again), and the content of the small mails it hands out, read in the same transaction
- * so that each later open of the mail needs no query of its own.
+ * The database side of a claim of one queue: its oldest ready rows, skipping those already held (not read
+ * from the table nor handed out again), and the content of the small mails it hands out, read in the same
+ * transaction so that each later open of the mail needs no query of its own.
  */
 final class ClaimQuery {
 
@@ -37,17 +38,18 @@ final class ClaimQuery {
     }
 
     /**
-     * @param limit  rows to read at most (held ones included)
+     * @param limit  rows to walk at most (held ones included)
      * @param wanted how many the claim takes: the content of the first {@code wanted} rows found is read
      * @param read   receives what was read of the content of those rows, by id
      */
     static List<SpooledMail> ready(Connection c, String queue, long now, int limit, Set<String> held, int wanted,
                                    Map<String, Claimed> read) throws SQLException {
         read.clear();
-        List<SpooledMail> found = new ArrayList<>();
-        // The Derby hint (a comment elsewhere) makes it walk the age index instead of sorting the ready rows.
-        try (PreparedStatement query = c.prepareStatement("SELECT id, envelope, size_bytes, stored_at_ms,"
-                + " failed_attempts, last_failure FROM spool --DERBY-PROPERTIES index=spool_queue_age\n"
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        // Every column here is in spool_queue_age (V8): the walk past held rows reads the index alone. The Derby
+        // hint (a comment elsewhere) makes it walk that index instead of sorting the ready rows.
+        try (PreparedStatement query = c.prepareStatement("SELECT id, size_bytes FROM spool"
+                + " --DERBY-PROPERTIES index=spool_queue_age\n"
                 + " WHERE queue_name = ? AND not_before_ms <= ? ORDER BY queue_name, stored_at_ms, id")) {
             query.setMaxRows(limit);
             query.setString(1, queue);
@@ -56,38 +58,45 @@ final class ClaimQuery {
                 while (rows.next()) {
                     String id = rows.getString(1);
                     if (!held.contains(id)) {
-                        readMail(rows, id, queue).ifPresent(found::add);
+                        sizes.put(id, rows.getLong(2));
                     }
                 }
             }
         }
-        readContent(c, found.subList(0, Math.min(wanted, found.size())), read);
-        return found;
-    }
-
-    private static void readContent(Connection c, List<SpooledMail> mails, Map<String, Claimed> read)
-            throws SQLException {
-        try (PreparedStatement query = c.prepareStatement("SELECT content FROM spool WHERE id = ?")) {
-            for (SpooledMail mail : mails) {
-                if (mail.size() > BlobStore.INLINE_LIMIT) {
-                    continue; // large: opened from where it is, each time; its removal asks where that is
-                }
-                query.setString(1, mail.id());
+        List<SpooledMail> found = new ArrayList<>();
+        try (PreparedStatement small = c.prepareStatement("SELECT envelope, size_bytes, stored_at_ms,"
+                + " failed_attempts, last_failure, content FROM spool WHERE id = ?");
+             PreparedStatement large = c.prepareStatement("SELECT envelope, size_bytes, stored_at_ms,"
+                     + " failed_attempts, last_failure FROM spool WHERE id = ?")) {
+            for (Map.Entry<String, Long> row : sizes.entrySet()) {
+                String id = row.getKey();
+                // A small mail handed out now brings its content along; a large one is opened where it is.
+                boolean withContent = found.size() < wanted && row.getValue() <= BlobStore.INLINE_LIMIT;
+                PreparedStatement query = withContent ? small : large;
+                query.setString(1, id);
                 try (ResultSet rows = query.executeQuery()) {
-                    if (rows.next()) {
-                        byte[] content = rows.getBytes(1);
-                        read.put(mail.id(), new Claimed(content != null, Optional.ofNullable(content)));
+                    if (!rows.next()) {
+                        continue; // completed since the walk
+                    }
+                    Optional<SpooledMail> mail = readMail(rows, id, queue);
+                    if (mail.isPresent()) {
+                        found.add(mail.get());
+                        if (withContent) {
+                            byte[] content = rows.getBytes(6);
+                            read.put(id, new Claimed(content != null, Optional.ofNullable(content)));
+                        }
                     }
                 }
             }
         }
+        return found;
     }
 
     private static Optional<SpooledMail> readMail(ResultSet rows, String id, String queue) throws SQLException {
         try {
-            Envelope envelope = EnvelopeCodec.decode(rows.getString(2));
-            return Optional.of(new SpooledMail(id, envelope, rows.getLong(3),
-                    Instant.ofEpochMilli(rows.getLong(4)), rows.getInt(5), rows.getString(6)));
+            Envelope envelope = EnvelopeCodec.decode(rows.getString(1));
+            return Optional.of(new SpooledMail(id, envelope, rows.getLong(2),
+                    Instant.ofEpochMilli(rows.getLong(3)), rows.getInt(4), rows.getString(5)));
         } catch (IllegalArgumentException e) {
             LOG.error("Mail {} has an unreadable envelope and stays in queue {} untouched: {}", id, queue,
                     e.getMessage());
