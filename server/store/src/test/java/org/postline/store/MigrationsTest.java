@@ -34,11 +34,11 @@ class MigrationsTest {
     void migratesAnEmptyDatabaseAndKeepsItsDataAcrossARestart() {
         StorageConfig config = StoreFixture.config(dir);
         try (Store store = Store.open(config, "example.org")) {
-            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6");
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
             store.domains().add("example.org");
         }
         try (Store store = Store.open(config, "example.org")) {
-            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6");
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
             assertThat(store.domains().list()).containsExactly("example.org");
         }
     }
@@ -63,7 +63,7 @@ class MigrationsTest {
         shutdown(v1);
 
         try (Store store = Store.open(config, "example.org")) {
-            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6");
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
             assertThat(store.domains().list()).containsExactly("example.org");
             assertThat(store.users().list()).containsExactly("alice@example.org");
             assertThat(store.users().authenticate("alice", "s3cret".toCharArray())).contains("alice@example.org");
@@ -105,7 +105,7 @@ class MigrationsTest {
         shutdown(v2);
 
         try (Store store = Store.open(config, "example.org")) {
-            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6");
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
             assertThat(store.queue("outgoing").claim(10)).isEmpty();
             assertThat(store.spool().claim(10)).singleElement().satisfies(mail -> {
                 assertThat(mail.id()).isEqualTo("0000000000000001");
@@ -169,7 +169,7 @@ class MigrationsTest {
         shutdown(v5);
 
         try (Store store = Store.open(config, "example.org")) {
-            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6");
+            assertThat(appliedVersions(store.dataSource())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
             assertThat(contentStored.holds()).as("the sweep at start keeps the old row's content").isTrue();
             Spool spool = store.spool();
             assertThat(spool.claim(10)).extracting(SpooledMail::id).containsExactly("0000000000000001");

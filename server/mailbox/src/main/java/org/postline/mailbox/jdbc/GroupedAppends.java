@@ -100,12 +100,11 @@ final class GroupedAppends {
 
     private void commit(long mailboxId, List<Pending> group) throws MailboxException {
         try {
+            // One raise of the mailbox row for the whole group: its uids and modseqs are consecutive.
             List<MailboxSequences.Allocation> allocations = database.inTransaction(connection -> {
-                List<MailboxSequences.Allocation> allocated = new ArrayList<>(group.size());
-                for (Pending member : group) {
-                    MailboxSequences.Allocation allocation = MailboxSequences.allocate(connection, mailboxId);
-                    member.insert.run(connection, allocation);
-                    allocated.add(allocation);
+                List<MailboxSequences.Allocation> allocated = MailboxSequences.allocate(connection, mailboxId, group.size());
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).insert.run(connection, allocated.get(i));
                 }
                 return allocated;
             });

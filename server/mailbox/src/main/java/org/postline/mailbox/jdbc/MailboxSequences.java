@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.james.mailbox.MessageUid;
@@ -52,6 +54,23 @@ final class MailboxSequences implements UidProvider, ModSeqProvider {
         raise(connection, mailboxId, "last_uid = last_uid + 1, highest_modseq = highest_modseq + 1");
         Stamp after = read(connection, mailboxId);
         return new Allocation(MessageUid.of(after.lastUid()), ModSeq.of(after.highestModSeq()), after);
+    }
+
+    /**
+     * Within the caller's transaction: the next {@code count} uids and modseqs of the mailbox, one apart, in one
+     * raise of its row (locked until the end), for a group of appends committed together.
+     */
+    static List<Allocation> allocate(Connection connection, long mailboxId, int count) throws SQLException, MailboxException {
+        if (Database.update(connection, "UPDATE mbx_mailbox SET last_uid = last_uid + ?, highest_modseq = highest_modseq + ?"
+                + " WHERE id = ?", (long) count, (long) count, mailboxId) == 0) {
+            throw new MailboxNotFoundException(new JdbcMailboxId(mailboxId));
+        }
+        long[] values = read(connection, mailboxId);
+        List<Allocation> allocations = new ArrayList<>(count);
+        for (int i = count - 1; i >= 0; i--) {
+            allocations.add(new Allocation(MessageUid.of(values[0] - i), ModSeq.of(values[1] - i)));
+        }
+        return allocations;
     }
 
     /** Within the caller's transaction: the next modseq of the mailbox, its row locked until the end. */

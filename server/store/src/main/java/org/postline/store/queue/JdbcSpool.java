@@ -10,17 +10,22 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postline.api.StoreException;
 import org.postline.api.queue.Envelope;
 import org.postline.api.queue.Spool;
 import org.postline.api.queue.SpooledMail;
+import org.postline.store.queue.ClaimQuery.Claimed;
 import org.postline.store.blob.BlobStore;
 import org.postline.store.blob.PendingBlob;
 import org.postline.store.jdbc.Jdbc;
@@ -52,6 +57,8 @@ public final class JdbcSpool implements Spool {
     private final Leases leases = new Leases();
     private final AtomicLong size = new AtomicLong();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    // What the claim read of each leased mail (see ClaimQuery.Claimed), dropped when the lease ends.
+    private final ConcurrentMap<String, Claimed> claimed = new ConcurrentHashMap<>();
 
     /** The incoming spool (queue {@value #DEFAULT_QUEUE}). */
     public JdbcSpool(Jdbc jdbc, BlobStore blobs, MailIds ids, Clock clock) {
@@ -126,40 +133,37 @@ public final class JdbcSpool implements Spool {
     /**
      * Walks the queue's age index ({@code spool_queue_age}) and stops after the rows it needs. The database
      * query runs outside any lock of this class; only the in-memory leases are checked and taken under one
-     * (see {@link Leases}).
+     * (see {@link Leases}). The same transaction reads the content of the mails it hands out when small.
      */
     @Override
     public List<SpooledMail> claim(int max) {
         if (max <= 0) {
             return List.of();
         }
-        return leases.claim(max, this::ready);
+        Map<String, Claimed> read = new HashMap<>();
+        List<SpooledMail> taken = leases.claim(max, limit -> ready(limit, max, read));
+        for (SpooledMail mail : taken) {
+            Claimed known = read.get(mail.id());
+            if (known != null) {
+                claimed.put(mail.id(), known);
+            }
+        }
+        return taken;
     }
 
-    private List<SpooledMail> ready(int limit) {
+    private List<SpooledMail> ready(int limit, int wanted, Map<String, Claimed> read) {
         long now = clock.millis();
-        return jdbc.inTransaction("claim spooled mail", c -> {
-            List<SpooledMail> found = new ArrayList<>();
-            // The Derby hint (a comment elsewhere) makes it walk the age index instead of sorting the ready rows.
-            try (PreparedStatement query = c.prepareStatement("SELECT id, envelope, size_bytes, stored_at_ms,"
-                    + " failed_attempts, last_failure FROM spool --DERBY-PROPERTIES index=spool_queue_age\n"
-                    + " WHERE queue_name = ? AND not_before_ms <= ? ORDER BY queue_name, stored_at_ms, id")) {
-                query.setMaxRows(limit);
-                query.setString(1, queue);
-                query.setLong(2, now);
-                try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        String id = rows.getString(1);
-                        readMail(rows, id).ifPresent(found::add);
-                    }
-                }
-            }
-            return found;
-        });
+        Set<String> held = leases.held();
+        return jdbc.inTransaction("claim spooled mail",
+                c -> ClaimQuery.ready(c, queue, now, limit, held, wanted, read));
     }
 
     @Override
     public InputStream open(String id) {
+        Claimed known = claimed.get(id);
+        if (known != null && known.content().isPresent()) {
+            return new ByteArrayInputStream(known.content().get());
+        }
         Optional<byte[]> inRow = jdbc.inTransaction("read mail " + id + " from queue " + queue, c -> {
             try (PreparedStatement query = c.prepareStatement("SELECT content FROM spool WHERE id = ?")) {
                 query.setString(1, id);
@@ -207,14 +211,19 @@ public final class JdbcSpool implements Spool {
                     + " FROM spool WHERE id = ? AND queue_name = ?");
                  PreparedStatement delete = c.prepareStatement("DELETE FROM spool WHERE id = ? AND queue_name = ?")) {
                 for (String id : ids) {
-                    query.setString(1, id);
-                    query.setString(2, queue);
+                    Claimed known = claimed.get(id);
                     boolean blob;
-                    try (ResultSet rows = query.executeQuery()) {
-                        if (!rows.next()) {
-                            continue;
+                    if (known != null) {
+                        blob = !known.contentInRow();
+                    } else {
+                        query.setString(1, id);
+                        query.setString(2, queue);
+                        try (ResultSet rows = query.executeQuery()) {
+                            if (!rows.next()) {
+                                continue;
+                            }
+                            blob = rows.getInt(1) == 1;
                         }
-                        blob = rows.getInt(1) == 1;
                     }
                     delete.setString(1, id);
                     delete.setString(2, queue);
@@ -294,21 +303,10 @@ public final class JdbcSpool implements Spool {
     }
 
     private void endLease(String id) {
+        claimed.remove(id);
         leases.end(id);
     }
 
-
-    private Optional<SpooledMail> readMail(ResultSet rows, String id) throws SQLException {
-        try {
-            Envelope envelope = EnvelopeCodec.decode(rows.getString(2));
-            return Optional.of(new SpooledMail(id, envelope, rows.getLong(3),
-                    Instant.ofEpochMilli(rows.getLong(4)), rows.getInt(5), rows.getString(6)));
-        } catch (IllegalArgumentException e) {
-            LOG.error("Mail {} has an unreadable envelope and stays in queue {} untouched: {}", id, queue,
-                    e.getMessage());
-            return Optional.empty();
-        }
-    }
 
     /**
      * Commits the row with the content inside it (content in memory, or any content when bodies are in the

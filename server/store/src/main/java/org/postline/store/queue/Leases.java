@@ -59,6 +59,11 @@ final class Leases {
         return List.copyOf(taken);
     }
 
+    /** The ids held now; a claim's query skips them (they are not handed out again, so not worth reading). */
+    synchronized Set<String> held() {
+        return Set.copyOf(held);
+    }
+
     /** Call after the row's completion or release is committed. */
     synchronized void end(String id) {
         held.remove(id);

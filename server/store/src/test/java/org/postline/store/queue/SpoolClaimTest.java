@@ -66,7 +66,10 @@ class SpoolClaimTest {
                             continue;
                         }
                         try (var in = spool.open(mail.id())) {
-                            in.readAllBytes();
+                            String content = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+                            if (!content.equals("mail " + mail.envelope().name())) {
+                                throw new AssertionError("mail " + mail.id() + " opened as '" + content + "'");
+                            }
                         }
                         // Every other mail is released once first (ready again at once), like a failed attempt.
                         boolean release = mail.id().hashCode() % 2 == 0 && releasedOnce.add(mail.id());

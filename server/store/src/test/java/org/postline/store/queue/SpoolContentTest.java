@@ -113,6 +113,22 @@ class SpoolContentTest {
     }
 
     @Test
+    void aClaimedMailOpensAsOftenAsAskedUntilItsLeaseEnds() throws IOException {
+        byte[] small = random(5000, 4);
+        String id = commit(small);
+        assertThat(spool.claim(1)).extracting(SpooledMail::id).containsExactly(id);
+        assertThat(read(id)).isEqualTo(small);
+        assertThat(read(id)).as("the content the claim read serves every open").isEqualTo(small);
+        spool.release(id, "try later", 0);
+        assertThat(spool.claim(1)).extracting(SpooledMail::id).containsExactly(id);
+        assertThat(read(id)).isEqualTo(small);
+        spool.complete(id);
+        assertThatThrownBy(() -> spool.open(id)).as("nothing of it is kept once it is gone").isInstanceOf(StoreException.class);
+        assertThat(spool.size()).isZero();
+        assertThat(spool.claim(1)).isEmpty();
+    }
+
+    @Test
     void aCommitTheDatabaseRefusesLeavesNothingVisible() throws Exception {
         try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("ALTER TABLE spool ADD CONSTRAINT refuse_large CHECK (size_bytes < 10)");
