@@ -58,17 +58,20 @@ final class MailboxSequences implements UidProvider, ModSeqProvider {
 
     /**
      * Within the caller's transaction: the next {@code count} uids and modseqs of the mailbox, one apart, in one
-     * raise of its row (locked until the end), for a group of appends committed together.
+     * raise of its row (locked until the end), for a group of appends committed together. The change count moves
+     * by {@code count} too, so each allocation's stamps are those of appends committed one by one, and a node's
+     * metadata snapshot patched with each of them in turn ends at the row's stamp.
      */
     static List<Allocation> allocate(Connection connection, long mailboxId, int count) throws SQLException, MailboxException {
-        if (Database.update(connection, "UPDATE mbx_mailbox SET last_uid = last_uid + ?, highest_modseq = highest_modseq + ?"
-                + " WHERE id = ?", (long) count, (long) count, mailboxId) == 0) {
+        if (Database.update(connection, "UPDATE mbx_mailbox SET last_uid = last_uid + ?, highest_modseq = highest_modseq + ?,"
+                + " change_count = change_count + ? WHERE id = ?", (long) count, (long) count, (long) count, mailboxId) == 0) {
             throw new MailboxNotFoundException(new JdbcMailboxId(mailboxId));
         }
-        long[] values = read(connection, mailboxId);
+        Stamp last = read(connection, mailboxId);
         List<Allocation> allocations = new ArrayList<>(count);
         for (int i = count - 1; i >= 0; i--) {
-            allocations.add(new Allocation(MessageUid.of(values[0] - i), ModSeq.of(values[1] - i)));
+            Stamp after = new Stamp(last.lastUid() - i, last.highestModSeq() - i, last.changeCount() - i);
+            allocations.add(new Allocation(MessageUid.of(after.lastUid()), ModSeq.of(after.highestModSeq()), after));
         }
         return allocations;
     }

@@ -100,4 +100,52 @@ class GroupedAppendsTest {
         });
         assertThat(lastUid).isEqualTo(3);
     }
+
+    @Test
+    void aGroupsStampsAreThoseOfAppendsCommittedOneByOne() throws Exception {
+        long mailboxId = JdbcMailboxId.of(new JdbcMapperProvider(database, Clock.systemUTC()).createMailboxMapper()
+            .create(MailboxPath.forUser(Username.of("bob@example.org"), "INBOX"), UidValidity.of(7)).block()
+            .getMailboxId()).value();
+        Database db = new Database(database.dataSource());
+        GroupedAppends appends = new GroupedAppends(db);
+        CountDownLatch firstInside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Future<MailboxSequences.Allocation>> all = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            all.add(pool.submit(() -> appends.append(mailboxId, (connection, a) -> {
+                firstInside.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            })));
+            assertThat(firstInside.await(30, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 3; i++) {
+                all.add(pool.submit(() -> appends.append(mailboxId, (connection, a) -> { })));
+                for (int wait = 0; wait < 3000 && appends.waiting(mailboxId) < i + 1; wait++) {
+                    Thread.sleep(10);
+                }
+            }
+            assertThat(appends.waiting(mailboxId)).isEqualTo(3);
+            release.countDown();
+            List<MailboxSequences.Allocation> allocations = new ArrayList<>();
+            for (Future<MailboxSequences.Allocation> append : all) {
+                allocations.add(append.get(30, TimeUnit.SECONDS));
+            }
+            // A node's metadata snapshot is patched with each append's (before, after) in turn: they must chain,
+            // and end at the mailbox row's stamp, or a snapshot could match a later stamp with other content.
+            for (int i = 1; i < allocations.size(); i++) {
+                assertThat(allocations.get(i).before()).isEqualTo(allocations.get(i - 1).after());
+            }
+            java.util.Optional<MailboxSequences.Stamp> row = db.inTransaction(connection ->
+                MailboxSequences.stamp(connection, mailboxId));
+            assertThat(row).contains(allocations.get(allocations.size() - 1).after());
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
 }
