@@ -38,26 +38,15 @@ class GroupedAppendsTest {
 
     @Test
     void appendsWaitingBehindACommitShareOneTransactionAndAFailureStaysWithItsAppend() throws Exception {
-        long mailboxId = JdbcMailboxId.of(new JdbcMapperProvider(database, Clock.systemUTC()).createMailboxMapper()
-            .create(MailboxPath.forUser(Username.of("alice@example.org"), "INBOX"), UidValidity.of(7)).block()
-            .getMailboxId()).value();
+        long mailboxId = inboxOf("alice@example.org");
         Database db = new Database(database.dataSource());
         GroupedAppends appends = new GroupedAppends(db);
-        CountDownLatch firstInside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Connection> followerConnections = java.util.Collections.synchronizedList(new ArrayList<>());
 
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            Future<MailboxSequences.Allocation> first = pool.submit(() -> appends.append(mailboxId, (connection, a) -> {
-                firstInside.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-            assertThat(firstInside.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<MailboxSequences.Allocation> first = appendHeldOpen(pool, appends, mailboxId, release);
             List<Future<MailboxSequences.Allocation>> followers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 boolean fails = i == 1;
@@ -103,25 +92,14 @@ class GroupedAppendsTest {
 
     @Test
     void aGroupsStampsAreThoseOfAppendsCommittedOneByOne() throws Exception {
-        long mailboxId = JdbcMailboxId.of(new JdbcMapperProvider(database, Clock.systemUTC()).createMailboxMapper()
-            .create(MailboxPath.forUser(Username.of("bob@example.org"), "INBOX"), UidValidity.of(7)).block()
-            .getMailboxId()).value();
+        long mailboxId = inboxOf("bob@example.org");
         Database db = new Database(database.dataSource());
         GroupedAppends appends = new GroupedAppends(db);
-        CountDownLatch firstInside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Future<MailboxSequences.Allocation>> all = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            all.add(pool.submit(() -> appends.append(mailboxId, (connection, a) -> {
-                firstInside.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            })));
-            assertThat(firstInside.await(30, TimeUnit.SECONDS)).isTrue();
+            all.add(appendHeldOpen(pool, appends, mailboxId, release));
             for (int i = 0; i < 3; i++) {
                 all.add(pool.submit(() -> appends.append(mailboxId, (connection, a) -> { })));
                 for (int wait = 0; wait < 3000 && appends.waiting(mailboxId) < i + 1; wait++) {
@@ -147,5 +125,27 @@ class GroupedAppendsTest {
             pool.shutdownNow();
             assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
+    }
+
+    private static long inboxOf(String user) {
+        return JdbcMailboxId.of(new JdbcMapperProvider(database, Clock.systemUTC()).createMailboxMapper()
+            .create(MailboxPath.forUser(Username.of(user), "INBOX"), UidValidity.of(7)).block()
+            .getMailboxId()).value();
+    }
+
+    /** Starts an append that stays inside its transaction until {@code release}; returns once it is inside. */
+    private static Future<MailboxSequences.Allocation> appendHeldOpen(ExecutorService pool, GroupedAppends appends,
+                                                                      long mailboxId, CountDownLatch release) throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        Future<MailboxSequences.Allocation> held = pool.submit(() -> appends.append(mailboxId, (connection, a) -> {
+            inside.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+        return held;
     }
 }
