@@ -8,7 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
@@ -229,31 +228,12 @@ final class MessageTable {
     /**
      * Writes new flags and the modseq of messages of one mailbox. {@code changes} must be in uid order and each
      * run of consecutive changes must hold every row of the mailbox between its first and last uid (as when they
-     * come from a range read under the mailbox lock): a run with the same new system flags is one UPDATE.
+     * come from a range read under the mailbox lock): a run with the same new system flags is one UPDATE, which
+     * sets only the flag columns some message of the run changes (Derby then leaves the indexes on the others).
      */
     void updateFlags(Connection connection, long mailboxId, List<FlagChange> changes, ModSeq modSeq) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE mbx_message SET answered = ?, deleted = ?,"
-                + " draft = ?, flagged = ?, recent = ?, seen = ?, modseq = ? WHERE mailbox_id = ? AND uid BETWEEN ? AND ?")) {
-            int runStart = 0;
-            for (int i = 1; i <= changes.size(); i++) {
-                if (i < changes.size() && sameSystemFlags(changes.get(runStart), changes.get(i))) {
-                    continue;
-                }
-                setSystemFlags(update, 1, changes.get(runStart).newFlags());
-                update.setLong(7, modSeq.asLong());
-                update.setLong(8, mailboxId);
-                update.setLong(9, changes.get(runStart).uid());
-                update.setLong(10, changes.get(i - 1).uid());
-                update.addBatch();
-                runStart = i;
-            }
-            update.executeBatch();
-        }
+        FlagColumnUpdates.write(connection, mailboxId, changes, modSeq);
         KeywordTable.update(connection, mailboxId, changes);
-    }
-
-    private static boolean sameSystemFlags(FlagChange a, FlagChange b) {
-        return Arrays.equals(a.newFlags().getSystemFlags(), b.newFlags().getSystemFlags());
     }
 
     /** Deletes the rows (keywords cascade) and returns the body references they held. */

@@ -154,6 +154,42 @@ class MessageReadPathTest {
     }
 
     @Test
+    void flagChangesWriteOnlyWhatTheyChangeAndKeepEveryOtherStoredFlag() throws Exception {
+        Flag[] system = {Flag.ANSWERED, Flag.DELETED, Flag.DRAFT, Flag.FLAGGED, Flag.RECENT, Flag.SEEN};
+        List<MessageUid> uids = new ArrayList<>();
+        List<Flags> expected = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            Flags flags = new Flags();
+            for (int c = 0; c < system.length; c++) {
+                if ((i & (1 << c)) != 0) {
+                    flags.add(system[c]);
+                }
+            }
+            uids.add(mapper.add(inbox, message("Subject: " + i, flags, new PropertyBuilder())).getUid());
+            expected.add(flags);
+        }
+        MessageRange range = MessageRange.range(uids.get(0), uids.get(63));
+
+        mapper.updateFlags(inbox, new FlagsUpdateCalculator(new Flags(Flag.FLAGGED), FlagsUpdateMode.ADD), range);
+        mapper.updateFlags(inbox, new FlagsUpdateCalculator(new Flags(Flag.SEEN), FlagsUpdateMode.REMOVE), range);
+        MessageRange last = MessageRange.range(uids.get(60), uids.get(63));
+        mapper.updateFlags(inbox, new FlagsUpdateCalculator(new Flags(Flag.ANSWERED), FlagsUpdateMode.REPLACE), last);
+        for (int i = 0; i < 64; i++) {
+            expected.get(i).add(Flag.FLAGGED);
+            expected.get(i).remove(Flag.SEEN);
+            if (i >= 60) {
+                expected.set(i, new Flags(Flag.ANSWERED));
+            }
+        }
+
+        // Full reads come from the rows, not from the metadata snapshot the updates patched.
+        List<MailboxMessage> stored = toList(mapper.findInMailbox(inbox, range, FetchType.FULL, -1));
+        for (int i = 0; i < 64; i++) {
+            assertThat(stored.get(i).createFlags()).as("flags of message %d", i).isEqualTo(expected.get(i));
+        }
+    }
+
+    @Test
     void countersFirstUnseenAndRecentFollowFlagChanges() throws Exception {
         List<MessageUid> uids = new ArrayList<>();
         for (int i = 1; i <= 6; i++) {
