@@ -42,6 +42,8 @@ import reactor.core.scheduler.Schedulers;
 final class JdbcMessageMapper implements MessageMapper {
 
     private static final int IN_LIST_CHUNK = 200;
+    /** Rows per query of a chunked header read. */
+    private static final int HEADER_CHUNK = 500;
 
     private final MessageTable table;
     private final Database database;
@@ -75,9 +77,19 @@ final class JdbcMessageMapper implements MessageMapper {
         return new ArrayList<MailboxMessage>(found).iterator();
     }
 
-    /** James's default would run the query while the Flux is assembled, possibly on an I/O thread. */
+    /**
+     * James's default would run the query while the Flux is assembled, possibly on an I/O thread. Header reads
+     * (ENVELOPE, header fetches over a whole mailbox) come in chunks of {@link #HEADER_CHUNK} rows, each read
+     * when the consumer wants it: holding ten thousand messages at once made every young collection copy them.
+     */
     @Override
     public Flux<MailboxMessage> findInMailboxReactive(Mailbox mailbox, MessageRange set, FetchType type, int limit) {
+        if (type == FetchType.HEADERS) {
+            return UidChunks.read(set, limit, HEADER_CHUNK, (from, to, chunkLimit) -> database.inTransaction(
+                    connection -> table.select(connection, "mailbox_id = ? AND uid BETWEEN ? AND ?",
+                        List.of(idOf(mailbox), from, to), type, chunkLimit)))
+                .subscribeOn(Schedulers.boundedElastic());
+        }
         return Mono.fromCallable(() -> findInMailbox(mailbox, set, type, limit))
             .subscribeOn(Schedulers.boundedElastic())
             .flatMapIterable(found -> () -> found);
