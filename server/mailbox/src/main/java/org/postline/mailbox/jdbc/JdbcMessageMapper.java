@@ -85,14 +85,32 @@ final class JdbcMessageMapper implements MessageMapper {
     @Override
     public Flux<MailboxMessage> findInMailboxReactive(Mailbox mailbox, MessageRange set, FetchType type, int limit) {
         if (type == FetchType.HEADERS) {
-            return UidChunks.read(set, limit, HEADER_CHUNK, (from, to, chunkLimit) -> database.inTransaction(
-                    connection -> table.select(connection, "mailbox_id = ? AND uid BETWEEN ? AND ?",
-                        List.of(idOf(mailbox), from, to), type, chunkLimit)))
+            return Mono.fromCallable(() -> snapshots.forRange(idOf(mailbox), set.getUidFrom().asLong(),
+                    set.getUidTo().asLong()))
+                .flatMapMany(snapshot -> UidChunks.read(set, limit, HEADER_CHUNK, headerChunks(idOf(mailbox), snapshot)))
                 .subscribeOn(Schedulers.boundedElastic());
         }
         return Mono.fromCallable(() -> findInMailbox(mailbox, set, type, limit))
             .subscribeOn(Schedulers.boundedElastic())
             .flatMapIterable(found -> () -> found);
+    }
+
+    /**
+     * With a snapshot current when the read began, only uids and headers come from the rows and the rest from
+     * the snapshot, as if the whole read happened then (a message added since is left out, one expunged since
+     * too); without one, whole rows.
+     */
+    private UidChunks.ChunkQuery headerChunks(long id, Optional<MetadataSnapshot> snapshot) {
+        if (snapshot.isPresent()) {
+            return (from, to, chunkLimit) -> {
+                MessageTable.HeaderRows rows = database.inTransaction(connection ->
+                    table.headers(connection, id, from, to, chunkLimit));
+                return new UidChunks.Chunk(snapshot.get().messages(table, rows), rows.count(),
+                    rows.count() == 0 ? -1 : rows.uids()[rows.count() - 1]);
+            };
+        }
+        return (from, to, chunkLimit) -> UidChunks.Chunk.of(database.inTransaction(connection -> table.select(
+            connection, "mailbox_id = ? AND uid BETWEEN ? AND ?", List.of(id, from, to), FetchType.HEADERS, chunkLimit)));
     }
 
     @Override
@@ -196,7 +214,8 @@ final class JdbcMessageMapper implements MessageMapper {
         snapshots.afterWrite(id, allocation.before(), allocation.after(), held -> held.with(allocation.after(),
             table.metadataMessage(id, allocation.uid().asLong(), message.getMessageId(), message.getThreadId(),
                 allocation.modSeq().asLong(), message.getInternalDate().getTime(), Optional.of(saveDate),
-                incoming.fullSize(), incoming.header().length, message.getTextualLineCount(), flags, incoming.bodyHash())));
+                incoming.fullSize(), incoming.header().length, message.getTextualLineCount(), flags, incoming.bodyHash(),
+                Optional.empty())));
         return metaData(allocation, flags, incoming, message, saveDate);
     }
 

@@ -14,10 +14,22 @@ import reactor.core.publisher.Flux;
  */
 final class UidChunks {
 
-    /** Reads the messages with uids {@code from..to}, in uid order, at most {@code limit} of them. */
+    /** Reads the rows with uids {@code from..to}, in uid order, at most {@code limit} of them. */
     @FunctionalInterface
     interface ChunkQuery {
-        List<? extends MailboxMessage> read(long from, long to, int limit) throws MailboxException;
+        Chunk read(long from, long to, int limit) throws MailboxException;
+    }
+
+    /**
+     * The messages made of one query's rows, how many rows it read and the last row's uid: a query may read
+     * rows that make no message (when messages are joined with a snapshot taken before).
+     */
+    record Chunk(List<? extends MailboxMessage> messages, int rows, long lastUid) {
+        /** A chunk of one message a row. */
+        static Chunk of(List<? extends MailboxMessage> messages) {
+            return new Chunk(messages, messages.size(),
+                messages.isEmpty() ? -1 : messages.get(messages.size() - 1).getUid().asLong());
+        }
     }
 
     private UidChunks() {
@@ -34,23 +46,22 @@ final class UidChunks {
                         return position;
                     }
                     int rows = (int) Math.min(chunk, position.remaining);
-                    List<? extends MailboxMessage> read;
+                    Chunk read;
                     try {
                         read = query.read(position.next, to, rows);
                     } catch (MailboxException e) {
                         sink.error(e);
                         return position;
                     }
-                    if (read.isEmpty()) {
+                    if (read.rows() == 0) {
                         sink.complete();
                         return position;
                     }
-                    long last = read.get(read.size() - 1).getUid().asLong();
                     // A short chunk was the last one; so is one that reached the top uid (no overflow past it).
-                    position.done = read.size() < rows || last >= to;
-                    position.next = last + 1;
-                    position.remaining -= read.size();
-                    sink.next(read);
+                    position.done = read.rows() < rows || read.lastUid() >= to;
+                    position.next = read.lastUid() + 1;
+                    position.remaining -= read.messages().size();
+                    sink.next(read.messages());
                     return position;
                 })
             .<MailboxMessage>flatMapIterable(messages -> messages, 1);

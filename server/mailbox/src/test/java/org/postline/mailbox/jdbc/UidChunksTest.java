@@ -55,6 +55,21 @@ class UidChunksTest {
     }
 
     @Test
+    void rowsThatMakeNoMessageDoNotEndTheRead() {
+        // Odd uids make no message (as rows a snapshot does not hold): a chunk of them is not the last.
+        UidChunks.ChunkQuery joined = (from, to, limit) -> {
+            UidChunks.Chunk rows = query(from, to, limit);
+            return new UidChunks.Chunk(rows.messages().stream().filter(m -> m.getUid().asLong() % 2 == 0).toList(),
+                rows.rows(), rows.lastUid());
+        };
+
+        assertThat(uidsOf(UidChunks.read(range(1, 20), -1, 2, joined).collectList().block()))
+            .containsExactly(2L, 4L, 8L, 12L, 20L);
+        assertThat(queries).containsExactly("1..20 max 2", "3..20 max 2", "6..20 max 2", "9..20 max 2",
+            "13..20 max 2");
+    }
+
+    @Test
     void aLimitCapsTheMessagesAndTheLastQuery() {
         assertThat(uidsOf(UidChunks.read(range(2, 15), 4, 3, this::query).collectList().block()))
             .containsExactly(2L, 4L, 5L, 7L);
@@ -96,10 +111,10 @@ class UidChunksTest {
             .hasRootCauseInstanceOf(MailboxException.class);
     }
 
-    private List<MailboxMessage> query(long from, long to, int limit) {
+    private UidChunks.Chunk query(long from, long to, int limit) {
         queries.add(from + ".." + to + " max " + limit);
-        return LongStream.of(STORED).filter(uid -> uid >= from && uid <= to).limit(limit)
-            .mapToObj(UidChunksTest::message).toList();
+        return UidChunks.Chunk.of(LongStream.of(STORED).filter(uid -> uid >= from && uid <= to).limit(limit)
+            .mapToObj(UidChunksTest::message).toList());
     }
 
     private static MailboxMessage message(long uid) {
