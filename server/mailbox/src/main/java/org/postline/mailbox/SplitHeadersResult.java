@@ -15,6 +15,7 @@ import org.apache.james.mailbox.model.MessageResult;
 import org.apache.james.mailbox.store.MessageResultImpl;
 import org.apache.james.mailbox.store.ResultUtils;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.postline.mailbox.jdbc.HeaderBytes;
 import org.reactivestreams.Publisher;
 
 /**
@@ -61,13 +62,22 @@ final class SplitHeadersResult extends MessageResultImpl {
         @Override
         public Iterator<Header> headers() throws MailboxException {
             if (fields == null) {
-                try (InputStream in = message.getHeaderContent()) {
-                    fields = HeaderFields.split(in.readAllBytes());
+                try {
+                    fields = HeaderFields.split(headerBytes());
                 } catch (IOException e) {
                     throw new MailboxException("Unable to parse headers", e);
                 }
             }
             return fields.iterator();
+        }
+
+        private byte[] headerBytes() throws IOException {
+            if (message instanceof HeaderBytes stored) {
+                return stored.headerBytes();
+            }
+            try (InputStream in = message.getHeaderContent()) {
+                return in.readAllBytes();
+            }
         }
 
         @Override
