@@ -42,8 +42,6 @@ import reactor.core.scheduler.Schedulers;
 final class JdbcMessageMapper implements MessageMapper {
 
     private static final int IN_LIST_CHUNK = 200;
-    /** Rows per query of a chunked header read. */
-    private static final int HEADER_CHUNK = 500;
 
     private final MessageTable table;
     private final Database database;
@@ -51,11 +49,13 @@ final class JdbcMessageMapper implements MessageMapper {
     private final Clock clock;
     private final GroupedAppends appends;
     private final MetadataSnapshots snapshots;
+    private final HeaderReads headerReads;
 
     /** Holding snapshots of at most {@code snapshotMessages} messages in all. */
     JdbcMessageMapper(MessageTable table, MailboxSequences sequences, Clock clock, int snapshotMessages) {
         this.table = table;
         this.snapshots = new MetadataSnapshots(table, snapshotMessages);
+        this.headerReads = new HeaderReads(table, snapshots);
         this.database = table.database();
         this.appends = new GroupedAppends(database);
         this.sequences = sequences;
@@ -79,38 +79,16 @@ final class JdbcMessageMapper implements MessageMapper {
 
     /**
      * James's default would run the query while the Flux is assembled, possibly on an I/O thread. Header reads
-     * (ENVELOPE, header fetches over a whole mailbox) come in chunks of {@link #HEADER_CHUNK} rows, each read
-     * when the consumer wants it: holding ten thousand messages at once made every young collection copy them.
+     * (ENVELOPE, header fetches) go by {@link HeaderReads}, in chunks.
      */
     @Override
     public Flux<MailboxMessage> findInMailboxReactive(Mailbox mailbox, MessageRange set, FetchType type, int limit) {
         if (type == FetchType.HEADERS) {
-            return Mono.fromCallable(() -> snapshots.forRange(idOf(mailbox), set.getUidFrom().asLong(),
-                    set.getUidTo().asLong()))
-                .flatMapMany(snapshot -> UidChunks.read(set, limit, HEADER_CHUNK, headerChunks(idOf(mailbox), snapshot)))
-                .subscribeOn(Schedulers.boundedElastic());
+            return headerReads.read(idOf(mailbox), set, limit).subscribeOn(Schedulers.boundedElastic());
         }
         return Mono.fromCallable(() -> findInMailbox(mailbox, set, type, limit))
             .subscribeOn(Schedulers.boundedElastic())
             .flatMapIterable(found -> () -> found);
-    }
-
-    /**
-     * With a snapshot current when the read began, only uids and headers come from the rows and the rest from
-     * the snapshot, as if the whole read happened then (a message added since is left out, one expunged since
-     * too); without one, whole rows.
-     */
-    private UidChunks.ChunkQuery headerChunks(long id, Optional<MetadataSnapshot> snapshot) {
-        if (snapshot.isPresent()) {
-            return (from, to, chunkLimit) -> {
-                MessageTable.HeaderRows rows = database.inTransaction(connection ->
-                    table.headers(connection, id, from, to, chunkLimit));
-                return new UidChunks.Chunk(snapshot.get().messages(table, rows), rows.count(),
-                    rows.count() == 0 ? -1 : rows.uids()[rows.count() - 1]);
-            };
-        }
-        return (from, to, chunkLimit) -> UidChunks.Chunk.of(database.inTransaction(connection -> table.select(
-            connection, "mailbox_id = ? AND uid BETWEEN ? AND ?", List.of(id, from, to), FetchType.HEADERS, chunkLimit)));
     }
 
     @Override
