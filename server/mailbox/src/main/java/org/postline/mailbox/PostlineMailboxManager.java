@@ -12,8 +12,11 @@ import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.mailbox.exception.BadCredentialsException;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.FetchGroup;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MessageId;
+import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.MessageResult;
 import org.apache.james.mailbox.store.JVMMailboxPathLocker;
 import org.apache.james.mailbox.store.NoMailboxPathLocker;
 import org.apache.james.mailbox.store.MailboxManagerConfiguration;
@@ -27,8 +30,10 @@ import org.apache.james.mailbox.store.StoreMessageManager;
 import org.apache.james.mailbox.store.StoreRightManager;
 import org.apache.james.mailbox.store.mail.NaiveThreadIdGuessingAlgorithm;
 import org.apache.james.mailbox.store.mail.model.impl.MessageParser;
+import org.apache.james.mailbox.store.mail.FetchGroupConverter;
 import org.apache.james.mailbox.store.quota.QuotaComponents;
 import org.apache.james.mailbox.store.search.MessageSearchIndex;
+import org.reactivestreams.Publisher;
 
 /**
  * James's StoreMailboxManager with what Postline's store supports: user keywords (so PERMANENTFLAGS has
@@ -114,6 +119,21 @@ final class PostlineMailboxManager extends StoreMailboxManager {
             Flags flags = new Flags(super.getPermanentFlags(session));
             flags.add(Flags.Flag.USER);
             return flags;
+        }
+
+        /** As James's, but with header fields split by {@link HeaderFields} (see {@link SplitHeadersResult}). */
+        @Override
+        public Publisher<MessageResult> getMessagesReactive(MessageRange set, FetchGroup fetchGroup,
+                                                            MailboxSession session) {
+            return getMapperFactory().getMessageMapper(session)
+                .findInMailboxReactive(getMailboxEntity(), set, FetchGroupConverter.getFetchType(fetchGroup), -1)
+                .handle((message, sink) -> {
+                    try {
+                        sink.next(SplitHeadersResult.of(message, fetchGroup));
+                    } catch (MailboxException e) {
+                        sink.error(e);
+                    }
+                });
         }
     }
 }

@@ -49,11 +49,13 @@ final class JdbcMessageMapper implements MessageMapper {
     private final Clock clock;
     private final GroupedAppends appends;
     private final MetadataSnapshots snapshots;
+    private final HeaderReads headerReads;
 
     /** Holding snapshots of at most {@code snapshotMessages} messages in all. */
     JdbcMessageMapper(MessageTable table, MailboxSequences sequences, Clock clock, int snapshotMessages) {
         this.table = table;
         this.snapshots = new MetadataSnapshots(table, snapshotMessages);
+        this.headerReads = new HeaderReads(table, snapshots);
         this.database = table.database();
         this.appends = new GroupedAppends(database);
         this.sequences = sequences;
@@ -75,9 +77,15 @@ final class JdbcMessageMapper implements MessageMapper {
         return new ArrayList<MailboxMessage>(found).iterator();
     }
 
-    /** James's default would run the query while the Flux is assembled, possibly on an I/O thread. */
+    /**
+     * James's default would run the query while the Flux is assembled, possibly on an I/O thread. Header reads
+     * (ENVELOPE, header fetches) go by {@link HeaderReads}, in chunks.
+     */
     @Override
     public Flux<MailboxMessage> findInMailboxReactive(Mailbox mailbox, MessageRange set, FetchType type, int limit) {
+        if (type == FetchType.HEADERS) {
+            return headerReads.read(idOf(mailbox), set, limit).subscribeOn(Schedulers.boundedElastic());
+        }
         return Mono.fromCallable(() -> findInMailbox(mailbox, set, type, limit))
             .subscribeOn(Schedulers.boundedElastic())
             .flatMapIterable(found -> () -> found);
@@ -184,7 +192,8 @@ final class JdbcMessageMapper implements MessageMapper {
         snapshots.afterWrite(id, allocation.before(), allocation.after(), held -> held.with(allocation.after(),
             table.metadataMessage(id, allocation.uid().asLong(), message.getMessageId(), message.getThreadId(),
                 allocation.modSeq().asLong(), message.getInternalDate().getTime(), Optional.of(saveDate),
-                incoming.fullSize(), incoming.header().length, message.getTextualLineCount(), flags, incoming.bodyHash())));
+                incoming.fullSize(), incoming.header().length, message.getTextualLineCount(), flags, incoming.bodyHash(),
+                Optional.empty())));
         return metaData(allocation, flags, incoming, message, saveDate);
     }
 

@@ -309,13 +309,45 @@ final class MessageTable {
             row.bodyHash, header, body, properties);
     }
 
-    /** A message known by its metadata only (a snapshot's): header and properties load from its row when asked. */
+    /**
+     * A message known by its metadata (a snapshot's) and perhaps its header: what it lacks (header, properties)
+     * loads from its row when asked.
+     */
     StoredMessage metadataMessage(long mailboxId, long uid, MessageId messageId, ThreadId threadId, long modSeq,
                                   long internalDate, Optional<Date> saveDate, long fullSize, int bodyStart,
-                                  Long textLines, Flags flags, String bodyHash) {
+                                  Long textLines, Flags flags, String bodyHash, Optional<byte[]> header) {
+        StoredMessage.HeaderSource headerSource = header.isPresent() ? header::get
+            : () -> loadColumn(mailboxId, uid, "header_bytes", ResultSet::getBytes);
         return message(mailboxId, uid, messageId, threadId, modSeq, internalDate, saveDate, fullSize, bodyStart,
-            textLines, flags, bodyHash, () -> loadColumn(mailboxId, uid, "header_bytes", ResultSet::getBytes),
-            Optional.empty(), () -> loadColumn(mailboxId, uid, "properties", ResultSet::getString));
+            textLines, flags, bodyHash, headerSource, Optional.empty(),
+            () -> loadColumn(mailboxId, uid, "properties", ResultSet::getString));
+    }
+
+    /** The uids and header bytes of some rows, in uid order: {@code count} of them. */
+    record HeaderRows(long[] uids, byte[][] headers, int count) {
+    }
+
+    /**
+     * The uid and header of the rows of a mailbox with uids {@code from..to}, at most {@code limit}: all that a
+     * header read needs besides the metadata a snapshot holds, and a third of the cost of reading whole rows.
+     */
+    HeaderRows headers(Connection connection, long mailboxId, long from, long to, int limit) throws SQLException {
+        long[] uids = new long[limit];
+        byte[][] headers = new byte[limit][];
+        int count = 0;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT uid, header_bytes FROM mbx_message"
+                + " WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY mailbox_id, uid FETCH FIRST " + limit
+                + " ROWS ONLY")) {
+            Database.bind(statement, mailboxId, from, to);
+            try (ResultSet result = statement.executeQuery()) {
+                while (count < limit && result.next()) {
+                    uids[count] = result.getLong(1);
+                    headers[count] = result.getBytes(2);
+                    count++;
+                }
+            }
+        }
+        return new HeaderRows(uids, headers, count);
     }
 
     private StoredMessage message(long mailboxId, long uid, MessageId messageId, ThreadId threadId, long modSeq,

@@ -198,7 +198,26 @@ final class MetadataSnapshot {
         return messages;
     }
 
+    /**
+     * Fresh message objects for the rows read, with their header: the rows this snapshot does not hold (added
+     * after it was made) make none, nor do the messages whose row is gone (expunged since).
+     */
+    List<MailboxMessage> messages(MessageTable table, MessageTable.HeaderRows rows) {
+        List<MailboxMessage> messages = new ArrayList<>(rows.count());
+        for (int row = 0, i = 0; row < rows.count(); row++) {
+            i = firstAtOrAbove(rows.uids()[row], i);
+            if (i < uids.length && uids[i] == rows.uids()[row]) {
+                messages.add(message(table, i, Optional.of(rows.headers()[row])));
+            }
+        }
+        return messages;
+    }
+
     private MailboxMessage message(MessageTable table, int i) {
+        return message(table, i, Optional.empty());
+    }
+
+    private MailboxMessage message(MessageTable table, int i, Optional<byte[]> header) {
         Flags flags = new Flags();
         for (int f = 0; f < SYSTEM_FLAGS.length; f++) {
             if ((systemFlags[i] & (1 << f)) != 0) {
@@ -213,7 +232,7 @@ final class MetadataSnapshot {
         MessageId thread = threadIds[i] == null ? messageIds[i] : threadIds[i];
         return table.metadataMessage(mailboxId, uids[i], messageIds[i], ThreadId.fromBaseMessageId(thread), modSeqs[i],
             internalDates[i], saveDates[i] == NONE ? Optional.empty() : Optional.of(new Date(saveDates[i])),
-            fullSizes[i], bodyStarts[i], textLines[i] == NONE ? null : textLines[i], flags, bodyHashes[i]);
+            fullSizes[i], bodyStarts[i], textLines[i] == NONE ? null : textLines[i], flags, bodyHashes[i], header);
     }
 
     List<MessageUid> uids() {
@@ -250,7 +269,12 @@ final class MetadataSnapshot {
 
     /** The index of the first uid at or above {@code uid}. */
     private int firstAtOrAbove(long uid) {
-        int found = Arrays.binarySearch(uids, uid);
+        return firstAtOrAbove(uid, 0);
+    }
+
+    /** Like {@link #firstAtOrAbove(long)}, knowing it is not below {@code from}. */
+    private int firstAtOrAbove(long uid, int from) {
+        int found = Arrays.binarySearch(uids, from, uids.length, uid);
         return found >= 0 ? found : -found - 1;
     }
 }

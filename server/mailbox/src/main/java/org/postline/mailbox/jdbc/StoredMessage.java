@@ -22,7 +22,7 @@ import org.apache.james.mailbox.store.mail.model.impl.SimpleMailboxMessage;
  * A message read from the store. The header comes from the row (loaded on first use for metadata-only
  * fetches), the body read with it (batch reads of full messages) or from its store when asked, so the bytes are exactly those that were appended.
  */
-final class StoredMessage extends SimpleMailboxMessage {
+final class StoredMessage extends SimpleMailboxMessage implements HeaderBytes {
 
     /** Supplies the header bytes; may hit the database. */
     @FunctionalInterface
@@ -94,7 +94,8 @@ final class StoredMessage extends SimpleMailboxMessage {
         return content.bodyHash;
     }
 
-    byte[] headerBytes() throws IOException {
+    @Override
+    public byte[] headerBytes() throws IOException {
         return content.header();
     }
 

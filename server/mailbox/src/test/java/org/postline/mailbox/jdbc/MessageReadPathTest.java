@@ -107,6 +107,35 @@ class MessageReadPathTest {
     }
 
     @Test
+    void reactiveHeaderReadsGiveWhatFullReadsGive() throws Exception {
+        List<MessageUid> uids = new ArrayList<>();
+        for (int i = 1; i <= 9; i++) {
+            FlagsBuilder flags = FlagsBuilder.builder();
+            if (i % 2 == 0) {
+                flags.add(Flag.SEEN).add("$label" + i);
+            }
+            uids.add(mapper.add(inbox, message("Subject: reactive " + i, flags.build(), new PropertyBuilder())).getUid());
+        }
+        mapper.delete(inbox, only(mapper.findInMailbox(inbox, MessageRange.one(uids.get(4)), FetchType.METADATA, -1)));
+        MessageRange range = MessageRange.range(uids.get(1), uids.get(7));
+
+        List<MailboxMessage> headers = mapper.findInMailboxReactive(inbox, range, FetchType.HEADERS, -1)
+            .collectList().block();
+        List<MailboxMessage> full = toList(mapper.findInMailbox(inbox, range, FetchType.FULL, -1));
+
+        assertThat(headers).extracting(MailboxMessage::getUid)
+            .containsExactly(uids.get(1), uids.get(2), uids.get(3), uids.get(5), uids.get(6), uids.get(7));
+        for (int i = 0; i < full.size(); i++) {
+            assertThat(headers.get(i).getUid()).isEqualTo(full.get(i).getUid());
+            assertThat(headers.get(i).createFlags()).isEqualTo(full.get(i).createFlags());
+            assertThat(headers.get(i).getHeaderContent().readAllBytes())
+                .isEqualTo(full.get(i).getHeaderContent().readAllBytes());
+        }
+        assertThat(mapper.findInMailboxReactive(inbox, range, FetchType.HEADERS, 2).collectList().block())
+            .extracting(MailboxMessage::getUid).containsExactly(uids.get(1), uids.get(2));
+    }
+
+    @Test
     void aFlagChangeOverMixedMessagesWritesEachAsTheCalculatorSays() throws Exception {
         List<MessageUid> uids = new ArrayList<>();
         for (int i = 1; i <= 12; i++) {

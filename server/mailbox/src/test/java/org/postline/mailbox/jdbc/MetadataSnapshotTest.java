@@ -284,10 +284,21 @@ class MetadataSnapshotTest {
         List<MailboxMessage> read = toList(mapper.findInMailbox(mailbox, MessageRange.all(), FetchType.METADATA, -1));
         assertThat(read).extracting(Summary::of).containsExactlyElementsOf(rows.stream().map(Summary::of).toList());
         assertThat(mapper.snapshotMessages()).isGreaterThanOrEqualTo(rows.size());
+        // Header reads take the metadata from the snapshot and only uids and headers from the rows.
+        List<MailboxMessage> headers = mapper.findInMailboxReactive(mailbox, MessageRange.all(), FetchType.HEADERS, -1)
+            .collectList().block();
+        assertThat(headers).extracting(Summary::of).containsExactlyElementsOf(rows.stream().map(Summary::of).toList());
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(headers.get(i).getHeaderContent().readAllBytes())
+                .isEqualTo(rows.get(i).getHeaderContent().readAllBytes());
+        }
 
         if (rows.size() > 2) {
             MessageUid second = rows.get(1).getUid();
             assertThat(toList(mapper.findInMailbox(mailbox, MessageRange.from(second), FetchType.METADATA, 2)))
+                .extracting(Summary::of).containsExactlyElementsOf(rows.subList(1, 3).stream().map(Summary::of).toList());
+            assertThat(mapper.findInMailboxReactive(mailbox, MessageRange.from(second), FetchType.HEADERS, 2)
+                .collectList().block())
                 .extracting(Summary::of).containsExactlyElementsOf(rows.subList(1, 3).stream().map(Summary::of).toList());
         }
         assertThat(mapper.countMessagesInMailbox(mailbox)).isEqualTo(rows.size());
