@@ -40,8 +40,11 @@ final class BlobRefs {
         return bodies;
     }
 
-    /** Adds one reference to this content, storing it (durably) if it is not there yet. */
-    void acquire(Connection connection, BlobFiles.Digest digest, BlobFiles.Source source) throws SQLException, MailboxException {
+    /**
+     * Adds one reference to this content, storing it (durably) if it is not there yet.
+     * @return the row's id, for the message to read its body by
+     */
+    long acquire(Connection connection, BlobFiles.Digest digest, BlobFiles.Source source) throws SQLException, MailboxException {
         if (!increment(connection, digest.hash())) {
             try {
                 Database.update(connection, "INSERT INTO mbx_blob (hash, byte_size, refcount) VALUES (?, ?, 1)",
@@ -56,12 +59,27 @@ final class BlobRefs {
         } else if (!bodies.has(connection, digest.hash())) {
             bodies.store(connection, digest, source);
         }
+        return idOf(connection, digest.hash());
     }
 
-    /** Adds one reference to a body some stored message already refers to (a copy). */
-    void acquireExisting(Connection connection, String hash) throws SQLException, MailboxException {
+    /** Adds one reference to a body some stored message already refers to (a copy); returns the row's id. */
+    long acquireExisting(Connection connection, String hash) throws SQLException, MailboxException {
         if (!increment(connection, hash) || !bodies.has(connection, hash)) {
             throw new MailboxException("Message body " + hash + " vanished while being copied");
+        }
+        return idOf(connection, hash);
+    }
+
+    /** The id of a row this transaction holds a reference on (so the row is there). */
+    private static long idOf(Connection connection, String hash) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT id FROM mbx_blob WHERE hash = ?")) {
+            statement.setString(1, hash);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    throw new SQLException("Body row " + hash + " vanished inside its transaction");
+                }
+                return rows.getLong(1);
+            }
         }
     }
 
