@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -46,9 +48,9 @@ final class BlobRefs {
      */
     long acquire(Connection connection, BlobFiles.Digest digest, BlobFiles.Source source) throws SQLException, MailboxException {
         if (!increment(connection, digest.hash())) {
+            long id;
             try {
-                Database.update(connection, "INSERT INTO mbx_blob (hash, byte_size, refcount) VALUES (?, ?, 1)",
-                    digest.hash(), digest.size());
+                id = insert(connection, digest);
             } catch (SQLException e) {
                 if (Database.isUniqueViolation(e)) {
                     throw new Database.RetryTransaction(e);
@@ -56,10 +58,35 @@ final class BlobRefs {
                 throw e;
             }
             bodies.store(connection, digest, source);
-        } else if (!bodies.has(connection, digest.hash())) {
+            return id;
+        }
+        if (!bodies.has(connection, digest.hash())) {
             bodies.store(connection, digest, source);
         }
         return idOf(connection, digest.hash());
+    }
+
+    /** Inserts the row with one reference and returns the id the database gave it. */
+    private static long insert(Connection connection, BlobFiles.Digest digest) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO mbx_blob (hash, byte_size, refcount) VALUES (?, ?, 1)", Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, digest.hash());
+            insert.setLong(2, digest.size());
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("No id was generated for body row " + digest.hash());
+                }
+                // Derby returns the identity value alone; PostgreSQL the inserted row, id among its columns.
+                ResultSetMetaData columns = keys.getMetaData();
+                for (int column = 1; column <= columns.getColumnCount(); column++) {
+                    if ("id".equalsIgnoreCase(columns.getColumnName(column))) {
+                        return keys.getLong(column);
+                    }
+                }
+                return keys.getLong(1);
+            }
+        }
     }
 
     /** Adds one reference to a body some stored message already refers to (a copy); returns the row's id. */
