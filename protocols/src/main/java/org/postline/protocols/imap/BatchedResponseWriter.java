@@ -1,6 +1,7 @@
 package org.postline.protocols.imap;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.ssl.SslHandler;
@@ -97,13 +98,12 @@ final class BatchedResponseWriter implements ImapResponseWriter {
         }
     }
 
+    /**
+     * To the end of the stream, like James's chunked copy, whatever size was announced. A stream over arrays
+     * (a stored message read with its body) writes them straight into the buffer: one copy, no chunk array.
+     */
     private void copy(InputStream in, int size) throws IOException {
-        ByteBuf out = room(size);
-        byte[] chunk = new byte[Math.min(Math.max(size, 1), SEND_AT)];
-        // To the end of the stream, like James's chunked copy, whatever size was announced.
-        for (int read = in.read(chunk); read >= 0; read = in.read(chunk)) {
-            out.writeBytes(chunk, 0, read);
-        }
+        in.transferTo(new ByteBufOutputStream(room(size)));
     }
 
     /** The buffer, sent first and replaced if it has not room for {@code bytes} more: it seldom grows. */

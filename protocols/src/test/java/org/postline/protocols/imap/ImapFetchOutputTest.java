@@ -17,8 +17,8 @@ import org.postline.api.config.ListenerConfig.TlsMode;
 
 /**
  * The exact bytes of FETCH replies, which the server sends in batches: many literals larger together than a
- * batch, bodies held in files, one larger than the server copies (streamed), partial fetches, over STARTTLS,
- * and an IDLE update still sent at once after them.
+ * batch, bodies held in files, one larger than the server copies (streamed), bodies shared by several messages,
+ * partial fetches, over STARTTLS, and an IDLE update still sent at once after them.
  */
 class ImapFetchOutputTest {
 
@@ -44,6 +44,9 @@ class ImapFetchOutputTest {
         for (int i = 32; i < 36; i++) {
             messages.add(message(i, 300 + i));
         }
+        // Other headers on the body of message 1: the store keeps that body once, read once per batch.
+        messages.add(withBodyOf(messages.get(0), 36));
+        messages.add(withBodyOf(messages.get(0), 37));
         for (byte[] message : messages) {
             fixture.deliver(user.address(), message);
         }
@@ -70,6 +73,18 @@ class ImapFetchOutputTest {
             text.append("message ").append(index).append(" line ").append(line).append(" ~!@#$%^&*()_+\r\n");
         }
         return text.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A message with its own header and the body of {@code other}. */
+    private static byte[] withBodyOf(byte[] other, int index) {
+        String text = new String(other, StandardCharsets.US_ASCII);
+        return ("From: sender@example.net\r\nSubject: shared body " + index + "\r\n"
+            + text.substring(text.indexOf("\r\n\r\n") + 2)).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] body(byte[] message) {
+        String text = new String(message, StandardCharsets.US_ASCII);
+        return text.substring(text.indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[] fetchReply(int number, String item, byte[] literal) {
@@ -103,6 +118,14 @@ class ImapFetchOutputTest {
     private void fetchesExactly(ImapClient client) throws Exception {
         assertThat(client.status("SELECT INBOX")).contains(" OK ");
         assertThat(untagged(client.rawCommand("FETCH 1:* BODY.PEEK[]"))).isEqualTo(allBodies());
+        int shared = messages.size() - 1;
+        ByteArrayOutputStream texts = new ByteArrayOutputStream();
+        texts.writeBytes(fetchReply(1, "BODY[TEXT]", body(messages.get(0))));
+        texts.writeBytes(fetchReply(2, "BODY[TEXT]", body(messages.get(1))));
+        assertThat(untagged(client.rawCommand("FETCH 1:2 BODY.PEEK[TEXT]"))).isEqualTo(texts.toByteArray());
+        assertThat(body(messages.get(shared))).isEqualTo(body(messages.get(0)));
+        assertThat(untagged(client.rawCommand("FETCH " + (shared + 1) + " BODY.PEEK[TEXT]")))
+            .isEqualTo(fetchReply(shared + 1, "BODY[TEXT]", body(messages.get(0))));
         byte[] second = messages.get(1);
         assertThat(untagged(client.rawCommand("FETCH 2 BODY.PEEK[]<0.100>")))
             .isEqualTo(fetchReply(2, "BODY[]<0>", Arrays.copyOfRange(second, 0, 100)));

@@ -139,7 +139,7 @@ class InlineBodiesTest {
         try (Connection connection = database.dataSource().getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO mbx_message SELECT mailbox_id, ?,"
                  + " message_id, thread_id, modseq, internal_date, save_date, full_size, body_start, text_lines, answered,"
-                 + " deleted, draft, flagged, recent, seen, header_bytes, body_hash, properties, subject_key"
+                 + " deleted, draft, flagged, recent, seen, header_bytes, body_hash, properties, subject_key, body_id"
                  + " FROM mbx_message"
                  + " WHERE mailbox_id = ? AND uid = ?")) {
             insert.setLong(1, lastUid + 1);

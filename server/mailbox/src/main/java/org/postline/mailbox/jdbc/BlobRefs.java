@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -40,12 +42,15 @@ final class BlobRefs {
         return bodies;
     }
 
-    /** Adds one reference to this content, storing it (durably) if it is not there yet. */
-    void acquire(Connection connection, BlobFiles.Digest digest, BlobFiles.Source source) throws SQLException, MailboxException {
+    /**
+     * Adds one reference to this content, storing it (durably) if it is not there yet.
+     * @return the row's id, for the message to read its body by
+     */
+    long acquire(Connection connection, BlobFiles.Digest digest, BlobFiles.Source source) throws SQLException, MailboxException {
         if (!increment(connection, digest.hash())) {
+            long id;
             try {
-                Database.update(connection, "INSERT INTO mbx_blob (hash, byte_size, refcount) VALUES (?, ?, 1)",
-                    digest.hash(), digest.size());
+                id = insert(connection, digest);
             } catch (SQLException e) {
                 if (Database.isUniqueViolation(e)) {
                     throw new Database.RetryTransaction(e);
@@ -53,15 +58,55 @@ final class BlobRefs {
                 throw e;
             }
             bodies.store(connection, digest, source);
-        } else if (!bodies.has(connection, digest.hash())) {
+            return id;
+        }
+        if (!bodies.has(connection, digest.hash())) {
             bodies.store(connection, digest, source);
+        }
+        return idOf(connection, digest.hash());
+    }
+
+    /** Inserts the row with one reference and returns the id the database gave it. */
+    private static long insert(Connection connection, BlobFiles.Digest digest) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO mbx_blob (hash, byte_size, refcount) VALUES (?, ?, 1)", Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, digest.hash());
+            insert.setLong(2, digest.size());
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("No id was generated for body row " + digest.hash());
+                }
+                // Derby returns the identity value alone; PostgreSQL the inserted row, id among its columns.
+                ResultSetMetaData columns = keys.getMetaData();
+                for (int column = 1; column <= columns.getColumnCount(); column++) {
+                    if ("id".equalsIgnoreCase(columns.getColumnName(column))) {
+                        return keys.getLong(column);
+                    }
+                }
+                return keys.getLong(1);
+            }
         }
     }
 
-    /** Adds one reference to a body some stored message already refers to (a copy). */
-    void acquireExisting(Connection connection, String hash) throws SQLException, MailboxException {
+    /** Adds one reference to a body some stored message already refers to (a copy); returns the row's id. */
+    long acquireExisting(Connection connection, String hash) throws SQLException, MailboxException {
         if (!increment(connection, hash) || !bodies.has(connection, hash)) {
             throw new MailboxException("Message body " + hash + " vanished while being copied");
+        }
+        return idOf(connection, hash);
+    }
+
+    /** The id of a row this transaction holds a reference on (so the row is there). */
+    private static long idOf(Connection connection, String hash) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT id FROM mbx_blob WHERE hash = ?")) {
+            statement.setString(1, hash);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    throw new SQLException("Body row " + hash + " vanished inside its transaction");
+                }
+                return rows.getLong(1);
+            }
         }
     }
 

@@ -28,10 +28,11 @@ interface BodyStore {
     InputStream open(String hash) throws IOException;
 
     /**
-     * The contents among {@code hashes} held in their rows, read in the caller's transaction (one query for a
-     * batch of messages instead of one each); a body held elsewhere is absent and read with {@link #open}.
+     * The contents held in the rows of {@code bodyIds} ({@code mbx_blob.id}), by id, read in the caller's
+     * transaction (one query for a batch of messages instead of one each); a body held elsewhere is absent
+     * and read with {@link #open}.
      */
-    default Map<String, byte[]> inlineContents(Connection connection, Collection<String> hashes) throws SQLException {
+    default Map<Long, byte[]> inlineContents(Connection connection, Collection<Long> bodyIds) throws SQLException {
         return Map.of();
     }
 

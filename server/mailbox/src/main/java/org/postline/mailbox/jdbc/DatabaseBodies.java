@@ -94,19 +94,19 @@ final class DatabaseBodies implements BodyStore {
     }
 
     @Override
-    public Map<String, byte[]> inlineContents(Connection connection, Collection<String> hashes) throws SQLException {
-        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(hashes));
-        Map<String, byte[]> contents = new HashMap<>();
+    public Map<Long, byte[]> inlineContents(Connection connection, Collection<Long> bodyIds) throws SQLException {
+        List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(bodyIds));
+        Map<Long, byte[]> contents = new HashMap<>(distinct.size() * 2);
         for (int from = 0; from < distinct.size(); from += IN_LIST_CHUNK) {
-            List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + IN_LIST_CHUNK));
-            try (PreparedStatement query = connection.prepareStatement("SELECT hash, content FROM mbx_blob WHERE hash IN ("
+            List<Long> chunk = distinct.subList(from, Math.min(distinct.size(), from + IN_LIST_CHUNK));
+            try (PreparedStatement query = connection.prepareStatement("SELECT id, content FROM mbx_blob WHERE id IN ("
                     + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ") AND content IS NOT NULL")) {
                 for (int i = 0; i < chunk.size(); i++) {
-                    query.setString(i + 1, chunk.get(i));
+                    query.setLong(i + 1, chunk.get(i));
                 }
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        contents.put(rows.getString(1).trim(), rows.getBytes(2));
+                        contents.put(rows.getLong(1), rows.getBytes(2));
                     }
                 }
             }

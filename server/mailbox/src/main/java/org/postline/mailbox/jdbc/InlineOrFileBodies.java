@@ -57,8 +57,8 @@ final class InlineOrFileBodies implements BodyStore {
     }
 
     @Override
-    public Map<String, byte[]> inlineContents(Connection connection, Collection<String> hashes) throws SQLException {
-        return rows.inlineContents(connection, hashes);
+    public Map<Long, byte[]> inlineContents(Connection connection, Collection<Long> bodyIds) throws SQLException {
+        return rows.inlineContents(connection, bodyIds);
     }
 
     @Override

@@ -43,9 +43,10 @@ final class MessageTable {
     }
 
     private static final String READ_COLUMNS = "mailbox_id, uid, message_id, thread_id, modseq, internal_date,"
-        + " save_date, full_size, body_start, text_lines, answered, deleted, draft, flagged, recent, seen, body_hash";
+        + " save_date, full_size, body_start, text_lines, answered, deleted, draft, flagged, recent, seen, body_hash, body_id";
     private static final String COLUMNS = "mailbox_id, uid, message_id, thread_id, modseq, internal_date, save_date,"
-        + " full_size, body_start, text_lines, answered, deleted, draft, flagged, recent, seen, body_hash, properties";
+        + " full_size, body_start, text_lines, answered, deleted, draft, flagged, recent, seen, body_hash, properties,"
+        + " body_id";
 
     private static final int IN_LIST_CHUNK = 200;
     /** Bodies read with their rows in one full-content read hold at most this many bytes in memory. */
@@ -90,13 +91,11 @@ final class MessageTable {
     /** Inserts the row and its keywords and takes a reference on the body (storing it if new). */
     void insert(Connection connection, long mailboxId, MessageUid uid, ModSeq modSeq, MailboxMessage message,
                 Incoming incoming, Flags flags, Date saveDate) throws SQLException, MailboxException {
-        if (incoming.bodySource() == null) {
-            blobs.acquireExisting(connection, incoming.bodyHash());
-        } else {
-            blobs.acquire(connection, new BlobFiles.Digest(incoming.bodyHash(), incoming.bodySize()), incoming.bodySource());
-        }
+        long bodyId = incoming.bodySource() == null
+            ? blobs.acquireExisting(connection, incoming.bodyHash())
+            : blobs.acquire(connection, new BlobFiles.Digest(incoming.bodyHash(), incoming.bodySize()), incoming.bodySource());
         String sql = "INSERT INTO mbx_message (" + COLUMNS + ", header_bytes, subject_key)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, mailboxId);
             statement.setLong(2, uid.asLong());
@@ -116,8 +115,9 @@ final class MessageTable {
             setSystemFlags(statement, 11, flags);
             statement.setString(17, incoming.bodyHash());
             statement.setString(18, PropertiesCodec.encode(message.getProperties().toProperties()));
-            statement.setBytes(19, incoming.header());
-            statement.setString(20, SubjectKey.of(incoming.header()));
+            statement.setLong(19, bodyId);
+            statement.setBytes(20, incoming.header());
+            statement.setString(21, SubjectKey.of(incoming.header()));
             statement.executeUpdate();
         }
         KeywordTable.insert(connection, mailboxId, uid.asLong(), Set.of(flags.getUserFlags()));
@@ -138,12 +138,12 @@ final class MessageTable {
             Database.bind(statement, parameters.toArray());
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    rows.add(readRow(result, withProperties ? result.getString(19) : null,
-                        withHeader ? result.getBytes(18) : null));
+                    rows.add(readRow(result, withProperties ? result.getString(20) : null,
+                        withHeader ? result.getBytes(19) : null));
                 }
             }
         }
-        Map<String, byte[]> bodies = fetchType == FetchType.FULL ? inlineBodies(connection, rows) : Map.of();
+        Map<Long, byte[]> bodies = fetchType == FetchType.FULL ? inlineBodies(connection, rows) : Map.of();
         return withKeywords(connection, rows, bodies);
     }
 
@@ -151,17 +151,19 @@ final class MessageTable {
      * The inline bodies of the first rows, up to {@link #BATCH_BODY_BYTES}, in one query: a full read (POP3
      * RETR's read-ahead, IMAP FETCH BODY[]) then costs no query per message. Other bodies are read when asked.
      */
-    private Map<String, byte[]> inlineBodies(Connection connection, List<Row> rows) throws SQLException {
-        List<String> hashes = new ArrayList<>(rows.size());
+    private Map<Long, byte[]> inlineBodies(Connection connection, List<Row> rows) throws SQLException {
+        List<Long> ids = new ArrayList<>(rows.size());
         long bytes = 0;
         for (Row row : rows) {
             bytes += row.fullSize - row.bodyStart;
             if (bytes > BATCH_BODY_BYTES) {
                 break;
             }
-            hashes.add(row.bodyHash);
+            if (row.bodyId != null) {
+                ids.add(row.bodyId);
+            }
         }
-        return hashes.isEmpty() ? Map.of() : blobs.bodies().inlineContents(connection, hashes);
+        return ids.isEmpty() ? Map.of() : blobs.bodies().inlineContents(connection, ids);
     }
 
     /**
@@ -196,7 +198,7 @@ final class MessageTable {
             Database.bind(statement, parameters.toArray());
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    byte[] bytes = result.getBytes(18);
+                    byte[] bytes = result.getBytes(19);
                     if (header.test(bytes)) {
                         rows.add(readRow(result, null, bytes));
                     }
@@ -210,13 +212,14 @@ final class MessageTable {
         return withKeywords(connection, rows, Map.of());
     }
 
-    private List<StoredMessage> withKeywords(Connection connection, List<Row> rows, Map<String, byte[]> bodies)
+    private List<StoredMessage> withKeywords(Connection connection, List<Row> rows, Map<Long, byte[]> bodies)
             throws SQLException {
         Map<Long, Map<Long, Set<String>>> keywords = keywordsOf(connection, rows);
         List<StoredMessage> messages = new ArrayList<>(rows.size());
         for (Row row : rows) {
             Set<String> userFlags = keywords.getOrDefault(row.mailboxId, Map.of()).getOrDefault(row.uid, Set.of());
-            messages.add(toMessage(row, userFlags, Optional.ofNullable(bodies.get(row.bodyHash))));
+            messages.add(toMessage(row, userFlags,
+                Optional.ofNullable(row.bodyId == null ? null : bodies.get(row.bodyId))));
         }
         return messages;
     }
@@ -271,7 +274,7 @@ final class MessageTable {
 
     private record Row(long mailboxId, long uid, String messageId, String threadId, long modSeq, long internalDate,
                        Long saveDate, long fullSize, int bodyStart, Long textLines, Flags systemFlags, String bodyHash,
-                       String properties, byte[] header) {
+                       Long bodyId, String properties, byte[] header) {
     }
 
     private static final Flag[] FLAG_COLUMNS = {Flag.ANSWERED, Flag.DELETED, Flag.DRAFT, Flag.FLAGGED, Flag.RECENT, Flag.SEEN};
@@ -287,9 +290,11 @@ final class MessageTable {
         Long saveDateOrNull = result.wasNull() ? null : saveDate;
         long textLines = result.getLong(10);
         Long textLinesOrNull = result.wasNull() ? null : textLines;
+        long bodyId = result.getLong(18);
+        Long bodyIdOrNull = result.wasNull() ? null : bodyId;
         return new Row(result.getLong(1), result.getLong(2), result.getString(3), result.getString(4),
             result.getLong(5), result.getLong(6), saveDateOrNull, result.getLong(8), result.getInt(9),
-            textLinesOrNull, flags, result.getString(17), properties, header);
+            textLinesOrNull, flags, result.getString(17), bodyIdOrNull, properties, header);
     }
 
     private StoredMessage toMessage(Row row, Set<String> userFlags, Optional<byte[]> body) {

@@ -141,7 +141,8 @@ final class StoredMessage extends SimpleMailboxMessage implements HeaderBytes {
 
         @Override
         public InputStream getInputStream() throws IOException {
-            return new SequenceInputStream(new ByteArrayInputStream(header()), body());
+            return loadedBody != null ? new HeaderAndBodyStream(header(), loadedBody)
+                : new SequenceInputStream(new ByteArrayInputStream(header()), body());
         }
 
         @Override

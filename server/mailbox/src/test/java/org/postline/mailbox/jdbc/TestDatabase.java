@@ -69,6 +69,13 @@ public final class TestDatabase implements AutoCloseable {
         return database;
     }
 
+    /** A fresh database on the test PostgreSQL cluster without the mailbox schema, bodies in the database. */
+    public static TestDatabase createEmptyPostgres(PostgresCluster cluster) throws IOException {
+        TestDatabaseUrl created = cluster.createDatabase();
+        return new TestDatabase(Files.createTempDirectory("postline-mailbox-test"), created.jdbcUrl(),
+            Optional.of(created.user()), BodyStorage.DATABASE);
+    }
+
     /** Where this database's message bodies go. */
     public BodyStorage bodies() {
         return bodies;
