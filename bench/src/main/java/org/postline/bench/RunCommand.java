@@ -50,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
     private int size;
     @Option(names = "--connections", split = ",", defaultValue = "1,20")
     private List<Integer> connections;
+    @Option(names = "--smtp-warmups", defaultValue = "0",
+            description = "SMTP messages sent first and not counted, half with a new connection each (default: ${DEFAULT-VALUE}).")
+    private int smtpWarmups;
     @Option(names = "--time-limit", defaultValue = "PT10M", description = "Per SMTP run (ISO-8601 duration).")
     private Duration timeLimit;
     @Option(names = "--drain-limit", defaultValue = "PT10M",
@@ -114,7 +117,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (phases.contains("smtp")) {
             new SmtpPhase(target, generator, new SmtpPhase.Settings(messages, connections, timeLimit, drainLimit,
-                    !noDelivery), log).run(report);
+                    !noDelivery, smtpWarmups), log).run(report);
         }
         if (phases.contains("latency")) {
             new LatencyPhase(target, generator, new LatencyPhase.Settings(latencySamples, backgroundConnections,

@@ -17,9 +17,17 @@ public final class SmtpPhase {
 
     /**
      * @param drainLimit how long, after the last 250, the messages may take to all reach the mailbox
+     * @param warmups    messages sent first and not counted (half with a new connection each, half over reused
+     *                   ones, over the most connections asked for), so that a server still compiling its hot code
+     *                   is not measured while it does; 0 for none
      */
     public record Settings(int messages, List<Integer> connections, Duration limit, Duration drainLimit,
-                           boolean watchDelivery) {
+                           boolean watchDelivery, int warmups) {
+        public Settings {
+            if (warmups < 0) {
+                throw new IllegalArgumentException("SMTP warm-up messages must not be negative");
+            }
+        }
     }
 
     private final Target target;
@@ -36,6 +44,8 @@ public final class SmtpPhase {
 
     public void run(Report report) throws IOException {
         Mailboxes mailboxes = new Mailboxes(target, log);
+        warmUp(mailboxes);
+        String warmed = settings.warmups() > 0 ? "after " + settings.warmups() + " warm-up messages" : "";
         for (int connections : settings.connections()) {
             for (boolean reuse : new boolean[] {false, true}) {
                 String mode = reuse ? "reuse" : "new";
@@ -58,7 +68,7 @@ public final class SmtpPhase {
                 });
                 SmtpLoad.Outcome outcome = new SmtpLoad(target, messages).run(Target.LOAD, key,
                         settings.messages(), connections, reuse, settings.limit(), null);
-                String note = outcome.deferred() > 0 ? outcome.deferred() + " answers 4xx, sent again" : "";
+                String note = join(warmed, outcome.deferred() > 0 ? outcome.deferred() + " answers 4xx, sent again" : "");
                 if (outcome.timedOut()) {
                     note = join(note, "time limit reached after " + outcome.accepted() + " messages");
                 }
@@ -93,6 +103,35 @@ public final class SmtpPhase {
         }
     }
 
+    /** Sends the warm-up messages, waits until they are delivered and empties the INBOX again. */
+    private void warmUp(Mailboxes mailboxes) throws IOException {
+        if (settings.warmups() == 0) {
+            return;
+        }
+        int connections = settings.connections().stream().mapToInt(Integer::intValue).max().orElse(1);
+        log.printf("SMTP: %d warm-up messages over %d connection(s), not counted%n", settings.warmups(), connections);
+        if (settings.watchDelivery()) {
+            mailboxes.empty(Target.LOAD);
+        }
+        int accepted = 0;
+        for (boolean reuse : new boolean[] {false, true}) {
+            int count = reuse ? settings.warmups() - settings.warmups() / 2 : settings.warmups() / 2;
+            SmtpLoad.Outcome outcome = new SmtpLoad(target, messages).run(Target.LOAD, "warm-up", count,
+                    Math.min(connections, Math.max(1, count)), reuse, settings.limit(), null);
+            accepted += outcome.accepted();
+            if (outcome.timedOut()) {
+                throw new IOException("the SMTP warm-up reached the time limit after " + accepted + " messages");
+            }
+        }
+        if (settings.watchDelivery()) {
+            // Stragglers of the warm-up must not be counted as delivered by the first counted run.
+            if (mailboxes.awaitCount(Target.LOAD, accepted, settings.limit().plus(settings.drainLimit())).isEmpty()) {
+                throw new IOException("the " + accepted + " warm-up messages were not all delivered within "
+                        + settings.drainLimit());
+            }
+        }
+    }
+
     private static OptionalLong join(CompletableFuture<OptionalLong> delivered) throws IOException {
         try {
             return delivered.get();
@@ -105,6 +144,6 @@ public final class SmtpPhase {
     }
 
     private static String join(String a, String b) {
-        return a.isEmpty() ? b : a + "; " + b;
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
     }
 }

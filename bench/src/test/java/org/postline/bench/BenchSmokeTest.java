@@ -76,7 +76,7 @@ class BenchSmokeTest {
     void everyPhaseRunsAgainstPostlineAndTheCeilingAndTheRunsCompare() throws Exception {
         Path postlineJson = home.resolve("postline.json");
         int exit = bench("run", "--name", "postline", "--smtp-port", port("in"), "--imap-port", port("imap"),
-                "--pop3-port", port("pop3"), "--messages", "12", "--connections", "1,3", "--latency-samples", "3",
+                "--pop3-port", port("pop3"), "--messages", "12", "--smtp-warmups", "5", "--connections", "1,3", "--latency-samples", "3",
                 "--background-connections", "2", "--imap-messages", "25", "--imap-bodies", "10",
                 "--imap-repeats", "2", "--imap-warmups", "1", "--pop3-messages", "4", "--pop3-repeats", "2",
                 "--pop3-warmups", "1", "--client-check",
@@ -92,6 +92,9 @@ class BenchSmokeTest {
         assertThat(report.results()).allSatisfy(result -> assertThat(result.value()).as(result.key()).isPositive());
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("SMTP accepted, 3 conn, reused conn/msg");
         // Warm-up rounds run but are not counted.
+        assertThat(report.results()).filteredOn(result -> result.key().endsWith(".accept"))
+                .extracting(Result::note).containsOnly("after 5 warm-up messages");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("SMTP: 5 warm-up messages over 3 connection(s)");
         assertThat(report.results()).filteredOn(result -> result.key().equals("imap.fetch.meta"))
                 .extracting(Result::note).containsExactly("median of 2 after 1 warm-up");
         assertThat(report.results()).filteredOn(result -> result.key().equals("pop3.retr.c4"))
