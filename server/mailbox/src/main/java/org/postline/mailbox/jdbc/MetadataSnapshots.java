@@ -1,5 +1,7 @@
 package org.postline.mailbox.jdbc;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +76,32 @@ final class MetadataSnapshots {
         }
         forget(mailboxId);
         return Optional.empty();
+    }
+
+    /**
+     * For a write of uids {@code from..to} that holds the mailbox row lock, the mailbox being at {@code stamp}
+     * (the row's stamp before the write raised it): the snapshot held at that stamp, or for a wide write a new one
+     * made from the rows, which no one can change until the write ends; empty when the write should read the rows.
+     * A snapshot made here is exact at {@code stamp} whether the write then commits (and patches it) or rolls back.
+     */
+    Optional<MetadataSnapshot> currentUnderLock(Connection connection, long mailboxId, MailboxSequences.Stamp stamp,
+                                                long from, long to) throws SQLException {
+        MetadataSnapshot held = held(mailboxId);
+        if (held != null && held.stamp().equals(stamp)) {
+            return Optional.of(held);
+        }
+        boolean wide = (from <= 1 && to >= stamp.lastUid()) || Math.min(to, stamp.lastUid()) - from >= WIDE_RANGE;
+        // No more messages than uids: a mailbox whose uids stay within the bound surely fits, so no read is wasted.
+        if (!wide || stamp.lastUid() > maxMessages) {
+            return Optional.empty();
+        }
+        MetadataSnapshot made = new MetadataSnapshot(stamp, mailboxId,
+            table.select(connection, "mailbox_id = ?", List.of(mailboxId), FetchType.METADATA, 0));
+        synchronized (this) {
+            this.made++;
+            hold(mailboxId, made);
+        }
+        return Optional.of(made);
     }
 
     /**
