@@ -138,9 +138,32 @@ class FlagUpdatesTest {
 
             write.run();
             storeAndCheck(mapper, inbox, add(new Flags(Flag.SEEN)), MessageRange.range(MessageUid.of(4), MessageUid.of(9)));
+            assertThat(mapper.snapshotsMade()).isEqualTo(before + 1);
             storeAndCheck(mapper, inbox, add(new Flags("$after")), MessageRange.all());
             assertSnapshotMatchesRows(mapper, inbox);
         }
+    }
+
+    @Test
+    void aStaleSnapshotIsRemadeByAStoreOnlyWhenTheStoreSpansHalfTheMailbox() throws Exception {
+        // A message saved by id with uid 1000, as James's message-id writes do: 41 messages, uids up to 1000.
+        MailboxMessage saved = message(inbox, 1000, new Flags());
+        saved.setUid(MessageUid.of(1000));
+        saved.setModSeq(other.getModSeqProvider().nextModSeq(inbox));
+        other.messageIdMapper().save(saved);
+        JdbcMessageMapper mapper = mapper(node);
+        assertSnapshotMatchesRows(mapper, inbox);
+        long made = mapper.snapshotsMade();
+
+        other.messageMapper().updateFlags(inbox, add(new Flags("$theirs")), MessageRange.range(MessageUid.of(1),
+            MessageUid.of(1000)));
+        // Wide but a third of the uids: reads its rows rather than all of them.
+        storeAndCheck(mapper, inbox, add(new Flags(Flag.ANSWERED)), MessageRange.range(MessageUid.of(1), MessageUid.of(300)));
+        assertThat(mapper.snapshotsMade()).isEqualTo(made);
+        storeAndCheck(mapper, inbox, add(new Flags(Flag.DRAFT)), MessageRange.range(MessageUid.of(20), MessageUid.of(600)));
+        assertThat(mapper.snapshotsMade()).isEqualTo(made + 1);
+        assertSnapshotMatchesRows(mapper, inbox);
+        assertThat(mapper.snapshotsMade()).isEqualTo(made + 1);
     }
 
     @Test
