@@ -45,12 +45,17 @@ final class ImapFixture implements AutoCloseable {
     }
 
     ImapContext context() {
-        return context(store.mailboxManager());
+        return context(store, store.mailboxManager());
     }
 
-    private ImapContext context(MailboxManager mailboxes) {
-        return new ImapContext(HOST, users, mailboxes, store.subscriptionManager(), store.eventBus(),
-            store.quotaManager(), store.quotaRootResolver(), store.metricFactory(), var);
+    private ImapContext context(MailboxStore node, MailboxManager mailboxes) {
+        return new ImapContext(HOST, users, mailboxes, node.subscriptionManager(), node.eventBus(),
+            node.quotaManager(), node.quotaRootResolver(), node.metricFactory(), var);
+    }
+
+    /** Another node: a mailbox store of its own (caches, snapshots, event bus) over the same database. */
+    MailboxStore otherNode() {
+        return database.open(users);
     }
 
     /** Limits for tests: 1 MiB messages, 1000-byte lines, short pause after a failed login. */
@@ -110,7 +115,15 @@ final class ImapFixture implements AutoCloseable {
         private boolean loopbackIsSecure = true;
         private ListenerLimits limits = testLimits();
         private ImapLimits imapLimits = ImapLimits.defaults();
+        private MailboxStore node = store;
         private MailboxManager mailboxes = store.mailboxManager();
+
+        /** The listener serves {@code other} (from {@link #otherNode()}) instead of this fixture's store. */
+        Server node(MailboxStore other) {
+            node = other;
+            mailboxes = other.mailboxManager();
+            return this;
+        }
 
         /** The listener's mailbox calls go through {@code slow}. */
         Server slowStore(SlowMailboxes slow) {
@@ -147,7 +160,7 @@ final class ImapFixture implements AutoCloseable {
         ImapListener start() throws ListenerStartException {
             ListenerConfig config = new ListenerConfig("test-imap", ListenerConfig.Protocol.IMAP, "127.0.0.1", 0,
                 tlsMode, false, plainAuthWithoutTls, loopbackIsSecure, Optional.empty(), limits);
-            ImapListener listener = new ImapListener(config, context(mailboxes), imapLimits);
+            ImapListener listener = new ImapListener(config, context(node, mailboxes), imapLimits);
             listener.start();
             return listener;
         }

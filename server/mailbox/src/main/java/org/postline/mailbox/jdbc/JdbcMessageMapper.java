@@ -50,12 +50,14 @@ final class JdbcMessageMapper implements MessageMapper {
     private final GroupedAppends appends;
     private final MetadataSnapshots snapshots;
     private final HeaderReads headerReads;
+    private final FlagUpdates flagUpdates;
 
     /** Holding snapshots of at most {@code snapshotMessages} messages in all. */
     JdbcMessageMapper(MessageTable table, MailboxSequences sequences, Clock clock, int snapshotMessages) {
         this.table = table;
         this.snapshots = new MetadataSnapshots(table, snapshotMessages);
         this.headerReads = new HeaderReads(table, snapshots);
+        this.flagUpdates = new FlagUpdates(table, snapshots);
         this.database = table.database();
         this.appends = new GroupedAppends(database);
         this.sequences = sequences;
@@ -205,47 +207,7 @@ final class JdbcMessageMapper implements MessageMapper {
 
     /** Applies the change to messages {@code from..to} of the mailbox in one transaction. */
     List<UpdatedFlags> updateFlags(long id, FlagsUpdateCalculator calculator, long from, long to) throws MailboxException {
-        MailboxSequences.Stamp[] after = new MailboxSequences.Stamp[1];
-        List<UpdatedFlags> updates = database.inTransaction(connection -> {
-            after[0] = null;
-            MailboxSequences.Stamp raised = MailboxSequences.raiseModSeq(connection, id);
-            ModSeq modSeq = ModSeq.of(raised.highestModSeq());
-            List<StoredMessage> messages = table.select(connection, "mailbox_id = ? AND uid BETWEEN ? AND ?",
-                List.of(id, from, to), FetchType.METADATA, 0);
-            boolean changed = false;
-            List<UpdatedFlags> result = new ArrayList<>(messages.size());
-            List<MessageTable.FlagChange> changes = new ArrayList<>();
-            for (StoredMessage message : messages) {
-                Flags oldFlags = message.createFlags();
-                Flags newFlags = calculator.buildNewFlags(oldFlags);
-                ModSeq messageModSeq = message.getModSeq();
-                if (UpdatedFlags.flagsChanged(oldFlags, newFlags)) {
-                    changes.add(new MessageTable.FlagChange(message.getUid().asLong(), oldFlags, newFlags));
-                    messageModSeq = modSeq;
-                } else if (!changes.isEmpty()) {
-                    // An unchanged message ends the run: runs must cover every row between their ends.
-                    table.updateFlags(connection, id, changes, modSeq);
-                    changed = true;
-                    changes.clear();
-                }
-                result.add(UpdatedFlags.builder().uid(message.getUid()).messageId(message.getMessageId())
-                    .modSeq(messageModSeq).oldFlags(oldFlags).newFlags(newFlags).build());
-            }
-            if (!changes.isEmpty()) {
-                table.updateFlags(connection, id, changes, modSeq);
-                changed = true;
-            }
-            if (changed) {
-                after[0] = raised;
-            } else {
-                connection.rollback();
-            }
-            return result;
-        });
-        if (after[0] != null) {
-            snapshots.afterWrite(id, after[0].beforeModSeqRaise(), after[0], held -> held.withFlags(after[0], updates));
-        }
-        return updates;
+        return flagUpdates.update(id, calculator, from, to);
     }
 
     @Override

@@ -11,6 +11,7 @@ import javax.mail.Flags;
 import javax.mail.Flags.Flag;
 
 import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.model.MessageId;
 import org.apache.james.mailbox.model.ThreadId;
 import org.apache.james.mailbox.model.UpdatedFlags;
@@ -218,6 +219,24 @@ final class MetadataSnapshot {
     }
 
     private MailboxMessage message(MessageTable table, int i, Optional<byte[]> header) {
+        MessageId thread = threadIds[i] == null ? messageIds[i] : threadIds[i];
+        return table.metadataMessage(mailboxId, uids[i], messageIds[i], ThreadId.fromBaseMessageId(thread), modSeqs[i],
+            internalDates[i], saveDates[i] == NONE ? Optional.empty() : Optional.of(new Date(saveDates[i])),
+            fullSizes[i], bodyStarts[i], textLines[i] == NONE ? null : textLines[i], flagsAt(i), bodyHashes[i], header);
+    }
+
+    /** What a flag change of uids {@code from..to} needs of each message, in uid order. */
+    List<FlagUpdates.FlagState> flagStates(long from, long to) {
+        int end = firstAtOrAbove(to == Long.MAX_VALUE ? to : to + 1);
+        List<FlagUpdates.FlagState> states = new ArrayList<>();
+        for (int i = firstAtOrAbove(from); i < end; i++) {
+            states.add(new FlagUpdates.FlagState(MessageUid.of(uids[i]), messageIds[i], ModSeq.of(modSeqs[i]), flagsAt(i)));
+        }
+        return states;
+    }
+
+    /** A fresh copy of the flags of message {@code i}. */
+    private Flags flagsAt(int i) {
         Flags flags = new Flags();
         for (int f = 0; f < SYSTEM_FLAGS.length; f++) {
             if ((systemFlags[i] & (1 << f)) != 0) {
@@ -229,10 +248,7 @@ final class MetadataSnapshot {
                 flags.add(keyword);
             }
         }
-        MessageId thread = threadIds[i] == null ? messageIds[i] : threadIds[i];
-        return table.metadataMessage(mailboxId, uids[i], messageIds[i], ThreadId.fromBaseMessageId(thread), modSeqs[i],
-            internalDates[i], saveDates[i] == NONE ? Optional.empty() : Optional.of(new Date(saveDates[i])),
-            fullSizes[i], bodyStarts[i], textLines[i] == NONE ? null : textLines[i], flags, bodyHashes[i], header);
+        return flags;
     }
 
     List<MessageUid> uids() {

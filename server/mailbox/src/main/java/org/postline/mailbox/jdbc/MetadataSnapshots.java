@@ -1,5 +1,7 @@
 package org.postline.mailbox.jdbc;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +76,36 @@ final class MetadataSnapshots {
         }
         forget(mailboxId);
         return Optional.empty();
+    }
+
+    /**
+     * For a write of uids {@code from..to} that holds the mailbox row lock, the mailbox being at {@code stamp}
+     * (the row's stamp before the write raised it): the snapshot held at that stamp, or for a wide write a new one
+     * made from the rows, which no one can change until the write ends (if none is held, or the write spans half
+     * the mailbox); empty when the write should read its rows.
+     * A snapshot made here is exact at {@code stamp} whether the write then commits (and patches it) or rolls back.
+     */
+    Optional<MetadataSnapshot> currentUnderLock(Connection connection, long mailboxId, MailboxSequences.Stamp stamp,
+                                                long from, long to) throws SQLException {
+        MetadataSnapshot held = held(mailboxId);
+        if (held != null && held.stamp().equals(stamp)) {
+            return Optional.of(held);
+        }
+        long last = stamp.lastUid();
+        boolean wide = (from <= 1 && to >= last) || Math.min(to, last) - from >= WIDE_RANGE;
+        // Replacing a stale snapshot (another node wrote) reads every row: only when the write spans half of them.
+        boolean worthIt = held == null || 2 * (Math.min(to, last) - Math.max(from, 1) + 1) >= last;
+        // No more messages than uids: a mailbox whose uids stay within the bound surely fits, so no read is wasted.
+        if (!wide || !worthIt || last > maxMessages) {
+            return Optional.empty();
+        }
+        MetadataSnapshot made = new MetadataSnapshot(stamp, mailboxId,
+            table.select(connection, "mailbox_id = ?", List.of(mailboxId), FetchType.METADATA, 0));
+        synchronized (this) {
+            this.made++;
+            hold(mailboxId, made);
+        }
+        return Optional.of(made);
     }
 
     /**
