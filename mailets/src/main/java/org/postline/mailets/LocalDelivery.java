@@ -41,6 +41,7 @@ import org.apache.mailet.base.GenericMailet;
 import org.postline.api.StoreException;
 import org.postline.api.directory.Domains;
 import org.postline.api.directory.Users;
+import org.postline.api.mailbox.DeliverySession;
 import org.postline.api.queue.DeferredDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,15 +169,22 @@ public class LocalDelivery extends GenericMailet {
     private void deliver(MailAddress owner, Content content, Date internalDate) throws MailboxException {
         MailboxSession session = mailboxManager.createSystemSession(
             Username.of(owner.asString().toLowerCase(Locale.ROOT)));
+        // The store may then resolve the INBOX from memory; an append into one deleted or renamed since fails.
+        session.getAttributes().put(DeliverySession.ATTRIBUTE, Boolean.TRUE);
         mailboxManager.startProcessingRequest(session);
         try {
-            MessageManager inbox = inbox(session);
-            inbox.appendMessage(MessageManager.AppendCommand.builder()
+            MessageManager.AppendCommand append = MessageManager.AppendCommand.builder()
                 .withInternalDate(internalDate)
                 .withFlags(new Flags())
                 .recent()
                 .delivery()
-                .build(content), session);
+                .build(content);
+            try {
+                inbox(session).appendMessage(append, session);
+            } catch (MailboxNotFoundException gone) {
+                // The INBOX went (deleted or renamed, maybe by another node) after we found it: find or create it again.
+                inbox(session).appendMessage(append, session);
+            }
         } finally {
             mailboxManager.endProcessingRequest(session);
         }

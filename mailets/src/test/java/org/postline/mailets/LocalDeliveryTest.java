@@ -26,6 +26,7 @@ import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.exception.MailboxNotFoundException;
 import org.apache.james.mailbox.exception.OverQuotaException;
 import org.apache.james.mailbox.inmemory.manager.InMemoryIntegrationResources;
 import org.apache.james.mailbox.model.FetchGroup;
@@ -40,6 +41,7 @@ import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postline.api.mailbox.DeliverySession;
 import org.postline.api.queue.DeferredDelivery;
 
 class LocalDeliveryTest {
@@ -193,6 +195,38 @@ class LocalDeliveryTest {
         assertThat(inbox("bob@example.org")).hasSize(1);
         assertThat(inbox("carol@example.org")).hasSize(1);
         assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+    }
+
+    @Test
+    void anInboxGoneBetweenLookupAndAppendIsLookedUpAgainAndDeliveredOnce() throws Exception {
+        AtomicInteger failuresLeft = new AtomicInteger(1);
+        MailboxManager renamedMeanwhile = appendFailingFor("bob@example.org", mailboxManager, failuresLeft,
+            () -> new MailboxNotFoundException("INBOX renamed by another node"));
+        FakeMail mail = mail("sender@remote.net", "alice@example.org", "bob@example.org");
+
+        mailet(renamedMeanwhile).service(mail);
+
+        assertThat(failuresLeft.get()).isNegative();
+        assertThat(inbox("alice@example.org")).hasSize(1);
+        assertThat(inbox("bob@example.org")).hasSize(1);
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+    }
+
+    @Test
+    void deliversInSessionsMarkedAsDeliverySessions() throws Exception {
+        List<MailboxSession> sessions = new ArrayList<>();
+        MailboxManager recording = (MailboxManager) Proxy.newProxyInstance(LocalDeliveryTest.class.getClassLoader(),
+            new Class<?>[] {MailboxManager.class}, (proxy, method, args) -> {
+                if (method.getName().equals("getMailbox") && args[args.length - 1] instanceof MailboxSession session) {
+                    sessions.add(session);
+                }
+                return invoke(mailboxManager, method, args);
+            });
+
+        mailet(recording).service(mail("sender@remote.net", "alice@example.org"));
+
+        assertThat(sessions).isNotEmpty().allSatisfy(session ->
+            assertThat(session.getAttributes()).containsKey(DeliverySession.ATTRIBUTE));
     }
 
     @Test

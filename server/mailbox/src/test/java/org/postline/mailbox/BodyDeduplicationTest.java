@@ -84,6 +84,31 @@ class BodyDeduplicationTest {
         assertThat(fixture.blobRows()).isZero();
     }
 
+    /**
+     * A store that has not met the body lately (a restart, or another node delivered it) inserts first on Derby
+     * and meets the row: it must count one more reference on it, not store the body twice or fail.
+     */
+    @Test
+    void aBodyStoredBeforeARestartIsSharedAfterIt() throws Exception {
+        MailboxSession alice = fixture.session("alice@example.org");
+        fixture.inbox(alice).appendMessage(MessageManager.AppendCommand.builder()
+            .build(("Subject: one\r\n\r\n" + BODY).getBytes(StandardCharsets.US_ASCII)), alice);
+        fixture.reopen();
+        MailboxSession bob = fixture.session("bob@example.org");
+        fixture.inbox(bob).appendMessage(MessageManager.AppendCommand.builder()
+            .build(("Subject: two\r\n\r\n" + BODY).getBytes(StandardCharsets.US_ASCII)), bob);
+        fixture.inbox(bob).appendMessage(MessageManager.AppendCommand.builder()
+            .build(("Subject: three\r\n\r\n" + BODY).getBytes(StandardCharsets.US_ASCII)), bob);
+
+        assertThat(fixture.storedBodies()).isEqualTo(1);
+        assertThat(fixture.blobRows()).isEqualTo(1);
+        assertThat(fixture.totalReferences()).isEqualTo(3);
+        fixture.store.mailboxManager().deleteMailbox(MailboxPath.inbox(alice), alice);
+        fixture.store.mailboxManager().deleteMailbox(MailboxPath.inbox(bob), bob);
+        assertThat(fixture.storedBodies()).isZero();
+        assertThat(fixture.blobRows()).isZero();
+    }
+
     @Test
     void copiesShareTheBodyOfTheOriginal() throws Exception {
         MailboxSession session = fixture.session("alice@example.org");

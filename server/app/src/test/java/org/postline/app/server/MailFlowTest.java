@@ -140,6 +140,47 @@ class MailFlowTest {
         assertThat(endsWith(stored, MESSAGE)).isTrue();
     }
 
+    /** Delivery resolves the INBOX from memory: once renamed, the next mail goes to a new INBOX, not to the old one. */
+    @Test
+    void mailAfterTheInboxWasRenamedLandsInANewInbox() throws Exception {
+        sendOverSmtp("bob@remote.example", "Subject: first\r\n\r\none\r\n".getBytes(StandardCharsets.US_ASCII),
+            "alice@example.org");
+        assertThat(new String(retrieveOverPop3("alice@example.org", "alice-pw"), StandardCharsets.US_ASCII))
+            .contains("Subject: first");
+        assertThat(imap("alice@example.org", "alice-pw", "RENAME INBOX Old")).contains("a2 OK");
+
+        sendOverSmtp("bob@remote.example", "Subject: second\r\n\r\ntwo\r\n".getBytes(StandardCharsets.US_ASCII),
+            "alice@example.org");
+        assertThat(new String(retrieveOverPop3("alice@example.org", "alice-pw"), StandardCharsets.US_ASCII))
+            .contains("Subject: second").doesNotContain("Subject: first");
+        assertThat(imap("alice@example.org", "alice-pw", "STATUS INBOX (MESSAGES)")).contains("(MESSAGES 1)").contains("a2 OK");
+        assertThat(imap("alice@example.org", "alice-pw", "STATUS Old (MESSAGES)")).contains("(MESSAGES 1)");
+    }
+
+    /** Logs in, runs one command and returns its untagged and tagged reply lines. */
+    private String imap(String user, String password, String command) throws IOException {
+        int port = server.listeners().get(2).address().getPort();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            expect(in, "* OK");
+            send(out, "a1 LOGIN " + user + " " + password);
+            untilTagged(in, "a1 OK");
+            send(out, "a2 " + command);
+            StringBuilder reply = new StringBuilder();
+            for (int lines = 0; lines < 100; lines++) {
+                String line = new String(readLine(in), StandardCharsets.UTF_8);
+                reply.append(line).append('\n');
+                if (line.startsWith("a2 ")) {
+                    send(out, "a3 LOGOUT");
+                    return reply.toString();
+                }
+            }
+            throw new AssertionError("no reply to " + command + ": " + reply);
+        }
+    }
+
     private String sendOverSmtp(String from, byte[] message, String... recipients) throws IOException {
         int port = server.listeners().get(0).address().getPort();
         try (Socket socket = new Socket("127.0.0.1", port)) {

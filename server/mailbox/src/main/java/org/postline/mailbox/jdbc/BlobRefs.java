@@ -9,8 +9,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 import org.apache.james.mailbox.exception.MailboxException;
@@ -32,7 +36,17 @@ final class BlobRefs {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(BlobRefs.class);
 
+    // Bodies acquired lately (a fan-out to many recipients meets one body again and again): raised first.
+    private static final int RECENT_BODIES = 1024;
+
     private final BodyStore bodies;
+    private final Map<String, Boolean> recent = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENT_BODIES;
+        }
+    });
+    private volatile Boolean statementLevelRollback;
 
     BlobRefs(BodyStore bodies) {
         this.bodies = bodies;
@@ -44,10 +58,23 @@ final class BlobRefs {
 
     /**
      * Adds one reference to this content, storing it (durably) if it is not there yet.
+     * <p>A body this node has not met lately is most likely new: on Derby, where a failed statement leaves the
+     * transaction usable, its row is inserted first, saving the raise that would miss; a unique violation
+     * (another message has it) falls back to the raise. PostgreSQL would abort the transaction, so it raises first.
      * @return the row's id, for the message to read its body by
      */
     long acquire(Connection connection, BlobFiles.Digest digest, BlobFiles.Source source) throws SQLException, MailboxException {
-        if (!increment(connection, digest.hash())) {
+        String hash = digest.hash();
+        boolean metLately = recent.containsKey(hash);
+        recent.put(hash, Boolean.TRUE);
+        if (!metLately && failedStatementKeepsTransaction(connection)) {
+            OptionalLong id = insertUnlessPresent(connection, digest);
+            if (id.isPresent()) {
+                bodies.store(connection, digest, source);
+                return id.getAsLong();
+            }
+        }
+        if (!increment(connection, hash)) {
             long id;
             try {
                 id = insert(connection, digest);
@@ -60,10 +87,31 @@ final class BlobRefs {
             bodies.store(connection, digest, source);
             return id;
         }
-        if (!bodies.has(connection, digest.hash())) {
+        if (!bodies.has(connection, hash)) {
             bodies.store(connection, digest, source);
         }
-        return idOf(connection, digest.hash());
+        return idOf(connection, hash);
+    }
+
+    /** The new row's id, or empty if a row for this content is there already (only where that failure is harmless). */
+    private static OptionalLong insertUnlessPresent(Connection connection, BlobFiles.Digest digest) throws SQLException {
+        try {
+            return OptionalLong.of(insert(connection, digest));
+        } catch (SQLException e) {
+            if (Database.isUniqueViolation(e)) {
+                return OptionalLong.empty();
+            }
+            throw e;
+        }
+    }
+
+    private boolean failedStatementKeepsTransaction(Connection connection) throws SQLException {
+        Boolean derby = statementLevelRollback;
+        if (derby == null) {
+            derby = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("derby");
+            statementLevelRollback = derby;
+        }
+        return derby;
     }
 
     /** Inserts the row with one reference and returns the id the database gave it. */

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.apache.james.core.Username;
@@ -31,7 +32,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Mailboxes and their ACLs over JDBC; blocking work runs on Reactor's bounded-elastic scheduler. */
+/**
+ * Mailboxes and their ACLs over JDBC; blocking work runs on Reactor's bounded-elastic scheduler. The instance
+ * for delivery sessions finds mailboxes by path in {@link DeliveryMailboxes} first; every instance keeps that
+ * up to date with its own changes.
+ */
 final class JdbcMailboxMapper implements MailboxMapper {
 
     private static final String NO_OWNER = "";
@@ -40,10 +45,14 @@ final class JdbcMailboxMapper implements MailboxMapper {
 
     private final Database database;
     private final BlobRefs blobs;
+    private final DeliveryMailboxes delivery;
+    private final boolean forDelivery;
 
-    JdbcMailboxMapper(Database database, BlobRefs blobs) {
+    JdbcMailboxMapper(Database database, BlobRefs blobs, DeliveryMailboxes delivery, boolean forDelivery) {
         this.database = database;
         this.blobs = blobs;
+        this.delivery = delivery;
+        this.forDelivery = forDelivery;
     }
 
     @Override
@@ -54,6 +63,7 @@ final class JdbcMailboxMapper implements MailboxMapper {
                     Statement.RETURN_GENERATED_KEYS)) {
                 Database.bind(statement, path.getNamespace(), owner(path.getUser()), path.getName(), uidValidity.asLong());
                 statement.executeUpdate();
+                delivery.forget(path);
                 try (ResultSet keys = statement.getGeneratedKeys()) {
                     keys.next();
                     return new Mailbox(path, uidValidity, new JdbcMailboxId(keys.getLong(1)));
@@ -74,8 +84,8 @@ final class JdbcMailboxMapper implements MailboxMapper {
         MailboxPath path = mailbox.generateAssociatedPath();
         long id = JdbcMailboxId.of(mailboxId).value();
         return blocking(() -> database.inTransaction(connection -> {
-            if (!select(connection, "m.namespace_name = ? AND m.owner_name = ? AND m.mailbox_name = ?",
-                    path.getNamespace(), owner(path.getUser()), path.getName()).isEmpty()) {
+            if (selectOne(connection, "m.namespace_name = ? AND m.owner_name = ? AND m.mailbox_name = ?",
+                    path.getNamespace(), owner(path.getUser()), path.getName()) != null) {
                 throw new MailboxExistsException(path.asString());
             }
             try {
@@ -89,6 +99,8 @@ final class JdbcMailboxMapper implements MailboxMapper {
                 }
                 throw e;
             }
+            delivery.forget(mailboxId);
+            delivery.forget(path);
             return mailboxId;
         }));
     }
@@ -117,6 +129,7 @@ final class JdbcMailboxMapper implements MailboxMapper {
                 Database.update(connection, "DELETE FROM mbx_mailbox WHERE id = ?", id);
                 return blobs.release(connection, bodies);
             });
+            delivery.forget(mailbox.getMailboxId());
             blobs.collect(database, unreferenced);
             return null;
         }).then();
@@ -124,15 +137,22 @@ final class JdbcMailboxMapper implements MailboxMapper {
 
     @Override
     public Mono<Mailbox> findMailboxByPath(MailboxPath path) {
-        return blocking(() -> database.inTransaction(connection -> first(select(connection,
+        if (forDelivery) {
+            Optional<Mailbox> known = delivery.find(path);
+            if (known.isPresent()) {
+                return Mono.just(known.get());
+            }
+        }
+        Mono<Mailbox> found = blocking(() -> database.inTransaction(connection -> selectOne(connection,
             "m.namespace_name = ? AND m.owner_name = ? AND m.mailbox_name = ?",
-            path.getNamespace(), owner(path.getUser()), path.getName()))));
+            path.getNamespace(), owner(path.getUser()), path.getName())));
+        return forDelivery ? found.map(delivery::remember) : found;
     }
 
     @Override
     public Mono<Mailbox> findMailboxById(MailboxId mailboxId) {
         long id = JdbcMailboxId.of(mailboxId).value();
-        return blocking(() -> database.inTransaction(connection -> first(select(connection, "m.id = ?", id))))
+        return blocking(() -> database.inTransaction(connection -> selectOne(connection, "m.id = ?", id)))
             .switchIfEmpty(Mono.error(() -> new MailboxNotFoundException(mailboxId)));
     }
 
@@ -195,7 +215,7 @@ final class JdbcMailboxMapper implements MailboxMapper {
             if (Database.update(connection, "UPDATE mbx_mailbox SET uid_validity = uid_validity WHERE id = ?", id) == 0) {
                 throw new MailboxNotFoundException(mailbox.getMailboxId());
             }
-            MailboxACL before = first(select(connection, "m.id = ?", id)).getACL();
+            MailboxACL before = selectOne(connection, "m.id = ?", id).getACL();
             MailboxACL after = change.apply(before);
             Database.update(connection, "DELETE FROM mbx_acl WHERE mailbox_id = ?", id);
             try (PreparedStatement statement = connection.prepareStatement(
@@ -207,15 +227,27 @@ final class JdbcMailboxMapper implements MailboxMapper {
                 statement.executeBatch();
             }
             mailbox.setACL(after);
+            delivery.forget(mailbox.getMailboxId());
             return ACLDiff.computeDiff(before, after);
         }));
     }
 
     private static List<Mailbox> select(Connection connection, String where, Object... parameters)
             throws SQLException, MailboxException {
+        return rows(connection, where + " ORDER BY m.id", parameters);
+    }
+
+    /** One mailbox by a unique key: no ORDER BY, as Derby's sort, even of a few rows, costs more than the lookup. */
+    private static Mailbox selectOne(Connection connection, String where, Object... parameters)
+            throws SQLException, MailboxException {
+        return first(rows(connection, where, parameters));
+    }
+
+    private static List<Mailbox> rows(Connection connection, String whereAndOrder, Object... parameters)
+            throws SQLException, MailboxException {
         Map<Long, Mailbox> mailboxes = new LinkedHashMap<>();
         Map<Long, Map<MailboxACL.EntryKey, MailboxACL.Rfc4314Rights>> acls = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(SELECT + " WHERE " + where + " ORDER BY m.id")) {
+        try (PreparedStatement statement = connection.prepareStatement(SELECT + " WHERE " + whereAndOrder)) {
             Database.bind(statement, parameters);
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {

@@ -22,6 +22,7 @@ import org.apache.james.mailbox.store.mail.UidProvider;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 import org.apache.james.mailbox.store.user.SubscriptionMapper;
 import org.postline.api.config.BodyStorage;
+import org.postline.api.mailbox.DeliverySession;
 
 /**
  * Hands James the JDBC mappers. They hold no per-session state (every call is its own transaction),
@@ -39,6 +40,8 @@ public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperF
     private final BlobRefs blobs;
     private final MailboxSequences sequences;
     private final JdbcMailboxMapper mailboxMapper;
+    private final JdbcMailboxMapper deliveryMailboxMapper;
+    private final DeliveryMailboxes delivered;
     private final JdbcMessageMapper messageMapper;
     private final JdbcMessageIdMapper messageIdMapper;
     private final HeaderSearch headerSearch;
@@ -79,8 +82,10 @@ public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperF
             : new InlineOrFileBodies(rows, new FileBodies(new BlobFiles(blobDirectory)), inlineBodyBytes));
         this.sequences = new MailboxSequences(database);
         MessageTable table = new MessageTable(database, blobs, messageIds);
-        this.mailboxMapper = new JdbcMailboxMapper(database, blobs);
-        this.messageMapper = new JdbcMessageMapper(table, sequences, clock, snapshotMessages);
+        this.delivered = new DeliveryMailboxes();
+        this.mailboxMapper = new JdbcMailboxMapper(database, blobs, delivered, false);
+        this.deliveryMailboxMapper = new JdbcMailboxMapper(database, blobs, delivered, true);
+        this.messageMapper = new JdbcMessageMapper(table, sequences, clock, snapshotMessages, delivered);
         this.messageIdMapper = new JdbcMessageIdMapper(table, messageMapper, clock);
         this.headerSearch = new HeaderSearch(table);
         this.subscriptionMapper = new JdbcSubscriptionMapper(database);
@@ -100,8 +105,18 @@ public final class JdbcMailboxSessionMapperFactory extends MailboxSessionMapperF
         }
     }
 
+    /** Mailboxes delivery sessions currently resolve from memory (tests). */
+    public int rememberedDeliveryMailboxes() {
+        return delivered.size();
+    }
+
     @Override
     public MailboxMapper createMailboxMapper(MailboxSession session) {
+        // Only local delivery may resolve paths from memory: its appends verify what it resolved.
+        if (session.getType() == MailboxSession.SessionType.System
+                && session.getAttributes().containsKey(DeliverySession.ATTRIBUTE)) {
+            return deliveryMailboxMapper;
+        }
         return mailboxMapper;
     }
 

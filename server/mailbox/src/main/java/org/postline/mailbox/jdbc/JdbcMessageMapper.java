@@ -51,9 +51,12 @@ final class JdbcMessageMapper implements MessageMapper {
     private final MetadataSnapshots snapshots;
     private final HeaderReads headerReads;
     private final FlagUpdates flagUpdates;
+    private final DeliveryMailboxes delivery;
 
     /** Holding snapshots of at most {@code snapshotMessages} messages in all. */
-    JdbcMessageMapper(MessageTable table, MailboxSequences sequences, Clock clock, int snapshotMessages) {
+    JdbcMessageMapper(MessageTable table, MailboxSequences sequences, Clock clock, int snapshotMessages,
+                      DeliveryMailboxes delivery) {
+        this.delivery = delivery;
         this.table = table;
         this.snapshots = new MetadataSnapshots(table, snapshotMessages);
         this.headerReads = new HeaderReads(table, snapshots);
@@ -186,7 +189,7 @@ final class JdbcMessageMapper implements MessageMapper {
         MessageTable.Incoming incoming = table.read(message);
         Date saveDate = Date.from(clock.instant());
         Flags flags = message.createFlags();
-        MailboxSequences.Allocation allocation = appends.append(id, (connection, allocated) ->
+        MailboxSequences.Allocation allocation = delivery.append(mailbox, id, appends, (connection, allocated) ->
             table.insert(connection, id, allocated.uid(), allocated.modSeq(), message, incoming, flags, saveDate));
         message.setUid(allocation.uid());
         message.setModSeq(allocation.modSeq());

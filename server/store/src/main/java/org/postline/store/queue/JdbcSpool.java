@@ -197,7 +197,10 @@ public final class JdbcSpool implements Spool {
 
     /**
      * One transaction (one log sync) for the whole batch: the committed deletes are the atomic step; the files of
-     * blob contents go after it (an orphan is swept at the next start).
+     * blob contents go after it (an orphan is swept at the next start). A mail is known to be in this queue (its
+     * lease, or the query) before its row is deleted by id alone: with {@code AND queue_name = ?} Derby's
+     * optimizer picks the queue's age index up to a thousand or so rows, and each delete then scans and locks
+     * the whole queue.
      */
     @Override
     public void completeAll(List<String> ids) {
@@ -209,7 +212,7 @@ public final class JdbcSpool implements Spool {
             withBlob.clear();
             try (PreparedStatement query = c.prepareStatement("SELECT CASE WHEN content IS NULL THEN 1 ELSE 0 END"
                     + " FROM spool WHERE id = ? AND queue_name = ?");
-                 PreparedStatement delete = c.prepareStatement("DELETE FROM spool WHERE id = ? AND queue_name = ?")) {
+                 PreparedStatement delete = c.prepareStatement("DELETE FROM spool WHERE id = ?")) {
                 for (String id : ids) {
                     Claimed known = claimed.get(id);
                     boolean blob;
@@ -226,7 +229,6 @@ public final class JdbcSpool implements Spool {
                         }
                     }
                     delete.setString(1, id);
-                    delete.setString(2, queue);
                     if (delete.executeUpdate() > 0) {
                         removed.add(id);
                         if (blob) {

@@ -176,6 +176,29 @@ class SpoolTest {
         assertThat(spool.claim(5)).extracting(SpooledMail::id).containsExactly(kept);
     }
 
+    /** A batch larger than one DELETE's chunk of ids, with repeats and unknown ids, removes exactly its mails. */
+    @Test
+    void completeAllRemovesExactlyTheBatchOverSeveralChunks() throws IOException {
+        List<String> done = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < 75; i++) {
+            (i % 15 == 7 ? kept : done).add(commit("m" + i));
+            clock.advance(Duration.ofMillis(10));
+        }
+        assertThat(spool.claim(100)).hasSize(75);
+
+        List<String> batch = new ArrayList<>(done);
+        batch.add(done.get(0));
+        batch.add("no-such-id");
+        batch.add(done.get(done.size() - 1));
+        spool.completeAll(batch);
+        assertThat(spool.size()).isEqualTo(kept.size());
+
+        reopen();
+        assertThat(spool.size()).isEqualTo(kept.size());
+        assertThat(spool.claim(100)).extracting(SpooledMail::id).containsExactlyElementsOf(kept);
+    }
+
     @Test
     void releaseCountsTheFailureKeepsTheReasonAndDelaysDurably() throws IOException {
         String id = commit("m1");
