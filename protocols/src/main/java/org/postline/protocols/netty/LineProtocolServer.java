@@ -47,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * spool's disk writes) on the Netty I/O threads, never shuts down its handler thread pool, and cannot stop
  * accepting while letting in-flight transactions finish. Here the framer and the protocol handler run on a
  * separate handler executor ({@code <name>-handler-*} threads); the I/O threads only move bytes and TLS.
- * A protocol whose commands only read or do short writes (POP3) may instead run its handlers on the I/O
- * threads, {@code handlerThreads} of them: a command then costs one thread wake-up instead of three (I/O,
- * handler, I/O again), which is most of a small command's time on a busy machine.
+ * A protocol may instead run its handlers on the I/O threads, {@code handlerThreads} of them (POP3, SMTP):
+ * a command then costs one thread wake-up instead of three (I/O, handler, I/O again), which is most of a
+ * small command's time on a busy machine; a handler blocked on the disk then holds up the byte moving of
+ * the connections sharing its thread too, which were waiting for that thread anyway.
  * <p>The pipeline keeps James's handler names ({@link HandlerConstants}), which James's transport and
  * STARTTLS-aware framer look up.
  */

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postline.api.StoreException;
@@ -31,6 +33,8 @@ final class FakeSpool implements Spool {
     final AtomicLong reportedSize = new AtomicLong(-1);
     volatile boolean failOnBegin;
     volatile boolean failOnCommit;
+    /** When set, a commit first waits (at most 20 s) for this latch: a commit stuck on a slow disk. */
+    volatile CountDownLatch commitGate;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<String, Stored> byId = new ConcurrentHashMap<>();
 
@@ -53,6 +57,14 @@ final class FakeSpool implements Spool {
             @Override
             public synchronized String commit() {
                 threads.add(Thread.currentThread().getName());
+                CountDownLatch gate = commitGate;
+                if (gate != null) {
+                    try {
+                        gate.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 if (finished) {
                     throw new IllegalStateException("finished");
                 }

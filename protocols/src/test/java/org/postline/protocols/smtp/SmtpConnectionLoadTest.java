@@ -18,7 +18,7 @@ import org.postline.api.config.ListenerLimits;
 
 /**
  * Many clients at once on one listener: a thousand connections held open and all served (no thread per
- * connection: Netty I/O threads plus a fixed pool of handler threads), and a slowloris client that trickles
+ * connection: a fixed pool of Netty I/O threads, which run the handlers too), and a slowloris client that trickles
  * bytes without ever finishing a command is cut off by the idle timeout while others go on.
  */
 class SmtpConnectionLoadTest {

@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,17 +155,40 @@ class SmtpDeliveryTest {
         assertThat(server.spool.committed.get(1).text()).endsWith("Subject: second\r\n\r\nx\r\n");
     }
 
+    /**
+     * The protocol handlers run on the listener's I/O threads (one wake-up per command instead of three), and
+     * there are enough of them that a commit stuck on the disk holds up only the connections of its own thread.
+     */
     @Test
-    void runsSpoolWorkOnHandlerThreadsNotOnNettyIoThreads() throws Exception {
+    void aCommitStuckOnTheDiskHoldsUpOnlyItsOwnConnection() throws Exception {
         server = SmtpTestServer.builder(var).start();
-        try (SmtpClient client = server.connect()) {
-            client.ehlo();
-            client.send("MAIL FROM:<a@remote.example>");
-            client.send("RCPT TO:<alice@example.org>");
-            assertThat(client.data("Subject: t\r\n\r\nx\r\n")).startsWith("250");
+        CountDownLatch gate = new CountDownLatch(1);
+        try (SmtpClient stuck = server.connect(); SmtpClient other = server.connect()) {
+            stuck.ehlo();
+            stuck.send("MAIL FROM:<a@remote.example>");
+            stuck.send("RCPT TO:<alice@example.org>");
+            assertThat(stuck.send("DATA")).startsWith("354");
+            server.spool.commitGate = gate;
+            stuck.write("Subject: stuck\r\n\r\nx\r\n.\r\n");
+
+            other.ehlo();
+            other.send("MAIL FROM:<b@remote.example>");
+            other.send("RCPT TO:<bob@example.org>");
+            assertThat(other.send("DATA")).startsWith("354");
+            assertThat(server.spool.committed).isEmpty();
+            server.spool.commitGate = null;
+            other.write("Subject: other\r\n\r\ny\r\n.\r\n");
+            assertThat(other.readReply()).startsWith("250 2.0.0");
+            assertThat(server.spool.committed).extracting(FakeSpool.Stored::text)
+                    .singleElement().asString().contains("Subject: other");
+
+            gate.countDown();
+            assertThat(stuck.readReply()).startsWith("250 2.0.0");
+        } finally {
+            gate.countDown();
         }
-        assertThat(server.spool.threads).hasSize(2)
-                .allSatisfy(thread -> assertThat(thread).startsWith("test-smtp-handler").doesNotContain("-io"));
+        assertThat(server.spool.committed).hasSize(2);
+        assertThat(server.spool.threads).allSatisfy(thread -> assertThat(thread).startsWith("test-smtp-io"));
     }
 
     @Test

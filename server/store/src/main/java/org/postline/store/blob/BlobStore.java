@@ -3,6 +3,7 @@ package org.postline.store.blob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -42,6 +43,8 @@ public final class BlobStore {
     private final Path tmp;
     private final boolean posix;
     private final PublishedBlobs published;
+    /** The file system of {@link #root}, found once: finding it parses the mount table, per mail too dear. */
+    private volatile FileStore rootStore;
 
     /** Blobs as files under {@code root}; creates the root and its tmp directory if needed. */
     public BlobStore(Path root) {
@@ -79,7 +82,13 @@ public final class BlobStore {
      */
     public boolean hasRoomFor(long bytes) {
         try {
-            return Files.getFileStore(root).getUsableSpace() >= LOCAL_DISK_RESERVE + bytes;
+            FileStore store = rootStore;
+            if (store == null) {
+                store = Files.getFileStore(root);
+                rootStore = store;
+            }
+            // The space is asked afresh each time: the store only remembers which file system to ask.
+            return store.getUsableSpace() >= LOCAL_DISK_RESERVE + bytes;
         } catch (IOException e) {
             return true;
         }
