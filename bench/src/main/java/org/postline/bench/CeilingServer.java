@@ -29,9 +29,9 @@ import org.postline.protocols.netty.NoopMetricFactory;
 
 /**
  * The ceiling of our SMTP front-end on this machine: James Protocols SMTP with its default handler chain, on
- * the same Netty server our listeners use, with a bare message hook that writes each message to its own file
- * and fsyncs it before the 250. No policy, no spool index, no database: what Postline does beyond this is
- * the price of its features and its durable spool.
+ * the same Netty server our listeners use (handlers on its I/O threads, as our SMTP listeners run them), with
+ * a bare message hook that writes each message to its own file and fsyncs it before the 250. No policy, no
+ * spool index, no database: what Postline does beyond this is the price of its features and its durable spool.
  */
 public final class CeilingServer implements AutoCloseable {
 
@@ -59,7 +59,7 @@ public final class CeilingServer implements AutoCloseable {
         LineProtocolServer server = new LineProtocolServer(new SMTPProtocol(chain, configuration),
                 new LineProtocolServer.Settings("ceiling", new InetSocketAddress(host, port), Optional.empty(),
                         "starttls", 1000, Duration.ofMinutes(5), 1000, 1000, "421 too many connections",
-                        "421 idle", "421 shutting down", HANDLER_THREADS));
+                        "421 idle", "421 shutting down", HANDLER_THREADS).withHandlersOnIoThreads());
         try {
             server.start();
         } catch (ListenerStartException e) {
