@@ -10,11 +10,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -344,6 +350,43 @@ class SpoolTest {
         assertThat(processed).containsExactlyInAnyOrderElementsOf(committed);
         assertThat(spool.size()).isZero();
         assertThat(files("spool")).isEmpty();
+    }
+
+    /**
+     * Release and completion of one mail must not wait for a transaction that holds another mail's row: the
+     * outgoing queue releases a mail on every temporary failure while other workers hold theirs.
+     */
+    @Test
+    void releasingOrCompletingAMailDoesNotWaitForAnotherMailsLock() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            commit("m" + i);
+        }
+        List<SpooledMail> claimed = spool.claim(3);
+        assertThat(claimed).hasSize(3);
+        String first = claimed.get(0).id();
+        String second = claimed.get(1).id();
+        String locked = claimed.get(2).id();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection holder = store.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("UPDATE spool SET last_failure = ? WHERE id = ?")) {
+                lock.setString(1, "held by another transaction");
+                lock.setString(2, locked);
+                assertThat(lock.executeUpdate()).isEqualTo(1);
+            }
+            Future<?> released = other.submit(() -> {
+                spool.release(first, "temporary failure", 60_000);
+                spool.release(second, StoreFixture.envelope("changed", "rcpt@example.org"), "deferred", 60_000);
+                spool.complete(first);
+            });
+            // Bounded wait for statements that should not wait at all; a lock wait would end in Derby's timeout.
+            released.get(30, TimeUnit.SECONDS);
+            holder.rollback();
+        } finally {
+            other.shutdownNow();
+        }
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(spool.claim(50)).extracting(SpooledMail::id).contains(second).doesNotContain(first, locked);
     }
 
     void plantOrphan(String area, String id) throws IOException {
