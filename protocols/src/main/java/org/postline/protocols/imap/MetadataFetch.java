@@ -115,6 +115,8 @@ final class MetadataFetch extends AbstractMailboxProcessor<FetchRequest> {
                 return respond(ranges, mailbox, mailboxSession, selected, wanted, responder);
             })
             // Expunges are not told after a FETCH by sequence number: the client's numbers must stay put (IMAP-284).
+            // The flag changes to tell are gathered once the messages are sent (James gathers them before, and
+            // then forgets those that came meanwhile, which the client would never be told of).
             .then(Mono.defer(() -> unsolicitedResponses(session, responder, !request.isUseUids(), request.isUseUids())))
             .then(Mono.fromRunnable(() -> okComplete(request, responder)))
             .onErrorResume(MessageRangeException.class, e -> {
