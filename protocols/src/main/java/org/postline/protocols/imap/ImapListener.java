@@ -79,6 +79,7 @@ public final class ImapListener implements Listener {
     private final ListenerConfig config;
     private final ImapContext context;
     private final ImapLimits imapLimits;
+    private final boolean metadataFetch;
     private final ChannelGroup clients = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
     private EventLoopGroup acceptors;
     private EventLoopGroup io;
@@ -91,6 +92,12 @@ public final class ImapListener implements Listener {
     }
 
     public ImapListener(ListenerConfig config, ImapContext context, ImapLimits imapLimits) {
+        this(config, context, imapLimits, true);
+    }
+
+    /** With {@code metadataFetch} false, every FETCH goes to James's processor (tests compare the two). */
+    ImapListener(ListenerConfig config, ImapContext context, ImapLimits imapLimits, boolean metadataFetch) {
+        this.metadataFetch = metadataFetch;
         this.config = Objects.requireNonNull(config, "config");
         this.context = Objects.requireNonNull(context, "context");
         this.imapLimits = Objects.requireNonNull(imapLimits, "imapLimits");
@@ -149,6 +156,9 @@ public final class ImapListener implements Listener {
                 context.subscriptions(), new SpecialUseMailboxTyper(), context.quotaManager(),
                 context.quotaRootResolver(), context.metrics()),
             context.mailboxes(), context.metrics());
+        if (metadataFetch) {
+            james = MetadataFetch.inFrontOf(james, context.mailboxes(), context.metrics());
+        }
         ImapEncoder encoder = DefaultImapEncoderFactory.createDefaultEncoder(new DefaultLocalizer(), true);
         ImapProcessor processor = new IoOrderedCompletion(new BatchedResponses(new FlushedBye(new DefaultMailboxProvisioner(
             new LoginThrottle(james, limits.authFailureDelay(), limits.maxAuthFailures()), context.mailboxes(),

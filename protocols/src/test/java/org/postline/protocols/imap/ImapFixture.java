@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import javax.mail.Flags;
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxManager;
@@ -117,6 +118,7 @@ final class ImapFixture implements AutoCloseable {
         private ImapLimits imapLimits = ImapLimits.defaults();
         private MailboxStore node = store;
         private MailboxManager mailboxes = store.mailboxManager();
+        private boolean metadataFetch = true;
 
         /** The listener serves {@code other} (from {@link #otherNode()}) instead of this fixture's store. */
         Server node(MailboxStore other) {
@@ -128,6 +130,18 @@ final class ImapFixture implements AutoCloseable {
         /** The listener's mailbox calls go through {@code slow}. */
         Server slowStore(SlowMailboxes slow) {
             mailboxes = slow.wrap(store.mailboxManager());
+            return this;
+        }
+
+        /** The listener's mailbox calls go through {@code wrapper} (tests that watch them). */
+        Server mailboxes(UnaryOperator<MailboxManager> wrapper) {
+            mailboxes = wrapper.apply(mailboxes);
+            return this;
+        }
+
+        /** Every FETCH goes to James's processor, as it would without {@link MetadataFetch}. */
+        Server jamesFetch() {
+            metadataFetch = false;
             return this;
         }
 
@@ -160,7 +174,7 @@ final class ImapFixture implements AutoCloseable {
         ImapListener start() throws ListenerStartException {
             ListenerConfig config = new ListenerConfig("test-imap", ListenerConfig.Protocol.IMAP, "127.0.0.1", 0,
                 tlsMode, false, plainAuthWithoutTls, loopbackIsSecure, Optional.empty(), limits);
-            ImapListener listener = new ImapListener(config, context(node, mailboxes), imapLimits);
+            ImapListener listener = new ImapListener(config, context(node, mailboxes), imapLimits, metadataFetch);
             listener.start();
             return listener;
         }

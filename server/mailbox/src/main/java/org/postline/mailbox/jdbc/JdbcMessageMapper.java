@@ -75,7 +75,7 @@ final class JdbcMessageMapper implements MessageMapper {
         long to = set.getUidTo().asLong();
         Optional<MetadataSnapshot> snapshot = type == FetchType.METADATA ? snapshots.forRange(id, from, to) : Optional.empty();
         if (snapshot.isPresent()) {
-            return snapshot.get().messages(table, from, to, limit).iterator();
+            return snapshot.get().messages(table, from, to, limit);
         }
         List<StoredMessage> found = database.inTransaction(connection -> table.select(connection,
             "mailbox_id = ? AND uid BETWEEN ? AND ?", List.of(id, from, to), type, limit));

@@ -3,7 +3,9 @@ package org.postline.mailbox.jdbc;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -185,18 +187,32 @@ final class MetadataSnapshot {
         return unseen;
     }
 
-    /** Fresh message objects (callers may change them) for uids {@code from..to}, at most {@code limit} if positive. */
-    List<MailboxMessage> messages(MessageTable table, long from, long to, int limit) {
+    /**
+     * Fresh message objects (callers may change them) for uids {@code from..to}, at most {@code limit} if positive,
+     * each made when the iteration reaches it: a read of a whole mailbox keeps a few alive at a time rather than
+     * all (which every young collection during the read would copy). This snapshot never changes, so the
+     * iteration gives the messages as of its stamp however long it takes.
+     */
+    Iterator<MailboxMessage> messages(MessageTable table, long from, long to, int limit) {
         int first = firstAtOrAbove(from);
-        int end = firstAtOrAbove(to == Long.MAX_VALUE ? to : to + 1);
-        if (limit > 0) {
-            end = Math.min(end, first + limit);
-        }
-        List<MailboxMessage> messages = new ArrayList<>(Math.max(0, end - first));
-        for (int i = first; i < end; i++) {
-            messages.add(message(table, i));
-        }
-        return messages;
+        int last = firstAtOrAbove(to == Long.MAX_VALUE ? to : to + 1);
+        int end = limit > 0 ? Math.min(last, first + limit) : last;
+        return new Iterator<>() {
+            private int next = first;
+
+            @Override
+            public boolean hasNext() {
+                return next < end;
+            }
+
+            @Override
+            public MailboxMessage next() {
+                if (next >= end) {
+                    throw new NoSuchElementException();
+                }
+                return message(table, next++);
+            }
+        };
     }
 
     /**

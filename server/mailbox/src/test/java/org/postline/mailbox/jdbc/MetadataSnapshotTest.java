@@ -1,6 +1,7 @@
 package org.postline.mailbox.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -149,6 +151,28 @@ class MetadataSnapshotTest {
         assertThat(mapper.snapshotsMade()).isEqualTo(made + 1);
         assertThat(rows(inbox).stream().filter(message -> message.getUid().asLong() == 8).findFirst().orElseThrow()
             .isFlagged()).isTrue();
+    }
+
+    @Test
+    void aReadInProgressGivesTheMessagesAsTheyWereWhenItStarted() throws Exception {
+        JdbcMessageMapper mapper = readerMapper();
+        assertMatchesRows(inbox);
+        List<Summary> before = rows(inbox).stream().map(Summary::of).toList();
+        Iterator<MailboxMessage> reading = mapper.findInMailbox(inbox, MessageRange.all(), FetchType.METADATA, -1);
+        List<Summary> read = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            read.add(Summary.of(reading.next()));
+        }
+        // Messages are made as the read goes on; writes of this node meanwhile replace the snapshot, not change it.
+        mapper.updateFlags(inbox, new FlagsUpdateCalculator(new Flags(Flag.FLAGGED), FlagsUpdateMode.ADD), MessageRange.all());
+        mapper.deleteMessages(inbox, List.of(MessageUid.of(20), MessageUid.of(30)));
+        mapper.add(inbox, message(inbox, 41, new Flags()));
+        reading.forEachRemaining(message -> read.add(Summary.of(message)));
+        assertThat(read).containsExactlyElementsOf(before);
+        assertThatThrownBy(reading::next).isInstanceOf(NoSuchElementException.class);
+        assertMatchesRows(inbox);
+        assertThat(rows(inbox)).hasSize(39).filteredOn(message -> message.getUid().asLong() <= 40)
+            .hasSize(38).allMatch(MailboxMessage::isFlagged);
     }
 
     @Test
