@@ -34,11 +34,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Spool} as rows of the {@code spool} table. Content up to {@link BlobStore#INLINE_LIMIT} (any size
- * when bodies are in the database) lives in the row's {@code content} column and is committed with it: one
- * transaction, one sync of the database's log (which group-commits concurrent transactions). Larger content
- * in files is published first (file and directory synced), then the row is committed. Either way a mail is
- * fully there or not at all. Claims are leases kept in memory: a new {@code JdbcSpool} (a restart) finds every
- * mail ready again.
+ * when bodies are in the database) lives in the row's {@code content} column and is committed with it; rows
+ * committed at the same moment by several threads share one transaction and one log sync ({@link GroupCommit}).
+ * Larger content in files is published first (file and directory synced), then the row is committed. Either
+ * way a mail is fully there or not at all. Claims are leases kept in memory: a new {@code JdbcSpool} (a
+ * restart) finds every mail ready again.
  * <p>Each instance serves one named queue ({@code queue_name}); all queues share the table and the blob area,
  * whose ids are unique across queues.
  */
