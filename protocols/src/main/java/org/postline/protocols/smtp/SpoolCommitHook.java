@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Commits the streamed message to the spool and only then answers {@code 250 2.0.0 Ok: queued as <id>};
  * if the spool fails the message is aborted (nothing half-stored) and the client told to try later.
- * Runs on the connection's handler thread, never on a Netty I/O thread.
+ * Runs on the connection's Netty I/O thread: a commit waiting for the disk holds up only that thread's connections.
  */
 final class SpoolCommitHook implements MessageHook {
 

@@ -1,6 +1,5 @@
 package org.postline.protocols.smtp;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
 final class SpoolMailEnvelope implements MailEnvelope {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SpoolMailEnvelope.class);
-    private static final int BUFFER_SIZE = 64 * 1024;
 
     private final Envelope envelope;
     private final MaybeSender sender;
@@ -40,7 +38,8 @@ final class SpoolMailEnvelope implements MailEnvelope {
         this.sender = sender;
         this.recipients = List.copyOf(recipients);
         this.writer = writer;
-        this.content = new BufferedOutputStream(writer.content(), BUFFER_SIZE);
+        // Unbuffered here: the spool's writer keeps small content in memory and buffers its own file.
+        this.content = writer.content();
     }
 
     Envelope envelope() {

@@ -34,11 +34,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Spool} as rows of the {@code spool} table. Content up to {@link BlobStore#INLINE_LIMIT} (any size
- * when bodies are in the database) lives in the row's {@code content} column and is committed with it: one
- * transaction, one sync of the database's log (which group-commits concurrent transactions). Larger content
- * in files is published first (file and directory synced), then the row is committed. Either way a mail is
- * fully there or not at all. Claims are leases kept in memory: a new {@code JdbcSpool} (a restart) finds every
- * mail ready again.
+ * when bodies are in the database) lives in the row's {@code content} column and is committed with it; rows
+ * committed at the same moment by several threads share one transaction and one log sync ({@link GroupCommit}).
+ * Larger content in files is published first (file and directory synced), then the row is committed. Either
+ * way a mail is fully there or not at all. Claims are leases kept in memory: a new {@code JdbcSpool} (a
+ * restart) finds every mail ready again.
  * <p>Each instance serves one named queue ({@code queue_name}); all queues share the table and the blob area,
  * whose ids are unique across queues.
  */
@@ -59,6 +59,7 @@ public final class JdbcSpool implements Spool {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     // What the claim read of each leased mail (see ClaimQuery.Claimed), dropped when the lease ends.
     private final ConcurrentMap<String, Claimed> claimed = new ConcurrentHashMap<>();
+    private final GroupCommit commits;
 
     /** The incoming spool (queue {@value #DEFAULT_QUEUE}). */
     public JdbcSpool(Jdbc jdbc, BlobStore blobs, MailIds ids, Clock clock) {
@@ -72,6 +73,7 @@ public final class JdbcSpool implements Spool {
         this.ids = ids;
         this.clock = clock;
         this.queue = Objects.requireNonNull(queue, "queue");
+        this.commits = new GroupCommit(jdbc, "commit mail to queue " + queue);
         blobs.createArea(AREA);
         size.set(jdbc.inTransaction("count queue " + queue, c -> {
             try (PreparedStatement query = c.prepareStatement("SELECT COUNT(*) FROM spool WHERE queue_name = ?")) {
@@ -335,34 +337,40 @@ public final class JdbcSpool implements Spool {
         long now = clock.millis();
         long ready = notBefore.map(Instant::toEpochMilli).orElse(now);
         long length = bytes;
+        String sql = "INSERT INTO spool (id, state, envelope, size_bytes, stored_at_ms, failed_attempts, last_failure,"
+                + " not_before_ms, queue_name" + (contentInRow ? ", content) VALUES (?, ?, ?, ?, ?, 0, '', ?, ?, ?)"
+                : ") VALUES (?, ?, ?, ?, ?, 0, '', ?, ?)");
+        String encoded = EnvelopeCodec.encode(envelope);
         try {
-            jdbc.inTransaction("commit mail " + id + " to queue " + queue, c -> {
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO spool (id, state, envelope, size_bytes,"
-                        + " stored_at_ms, failed_attempts, last_failure, not_before_ms, queue_name" + (contentInRow
-                        ? ", content) VALUES (?, ?, ?, ?, ?, 0, '', ?, ?, ?)" : ") VALUES (?, ?, ?, ?, ?, 0, '', ?, ?)"))) {
-                    insert.setString(1, id);
-                    insert.setString(2, envelope.state());
-                    insert.setString(3, EnvelopeCodec.encode(envelope));
-                    insert.setLong(4, length);
-                    insert.setLong(5, now);
-                    insert.setLong(6, ready);
-                    insert.setString(7, queue);
-                    if (inMemory.isPresent()) {
-                        insert.setBytes(8, inMemory.get());
-                        insert.executeUpdate();
-                    } else if (contentInRow) {
-                        try (InputStream content = blob.openContent()) {
-                            insert.setBinaryStream(8, content, length);
-                            insert.executeUpdate();
-                        } catch (IOException e) {
-                            throw new SQLException("could not read the mail's temporary file: " + e.getMessage(), e);
-                        }
-                    } else {
-                        insert.executeUpdate();
+            if (inMemory.isPresent() || !contentInRow) {
+                // Content in memory or already published: the row joins the rows other threads commit now.
+                commits.insert(new GroupCommit.Insert() {
+                    @Override
+                    public String sql() {
+                        return sql;
                     }
-                }
-                return null;
-            });
+
+                    @Override
+                    public void bind(PreparedStatement insert) throws SQLException {
+                        bindRow(insert, id, envelope, encoded, length, now, ready);
+                        if (inMemory.isPresent()) {
+                            insert.setBytes(8, inMemory.get());
+                        }
+                    }
+                });
+            } else {
+                jdbc.inTransaction("commit mail " + id + " to queue " + queue, c -> {
+                    try (PreparedStatement insert = c.prepareStatement(sql);
+                         InputStream content = blob.openContent()) {
+                        bindRow(insert, id, envelope, encoded, length, now, ready);
+                        insert.setBinaryStream(8, content, length);
+                        insert.executeUpdate();
+                    } catch (IOException e) {
+                        throw new SQLException("could not read the mail's temporary file: " + e.getMessage(), e);
+                    }
+                    return null;
+                });
+            }
         } catch (RuntimeException e) {
             if (!contentInRow) {
                 blobs.delete(AREA, id);
@@ -381,5 +389,16 @@ public final class JdbcSpool implements Spool {
             }
         }
         return id;
+    }
+
+    private void bindRow(PreparedStatement insert, String id, Envelope envelope, String encoded, long length,
+                         long now, long ready) throws SQLException {
+        insert.setString(1, id);
+        insert.setString(2, envelope.state());
+        insert.setString(3, encoded);
+        insert.setLong(4, length);
+        insert.setLong(5, now);
+        insert.setLong(6, ready);
+        insert.setString(7, queue);
     }
 }
