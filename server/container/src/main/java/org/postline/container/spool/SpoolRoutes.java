@@ -160,8 +160,10 @@ public final class SpoolRoutes extends RouteBuilder implements QueueConsumer {
     private final class SlotRelease extends SynchronizationAdapter {
         @Override
         public void onDone(Exchange exchange) {
-            inFlight.decrementAndGet();
-            wake();
+            // While more than a batch is held the dispatcher would not claim: no wake-up (a Camel exchange) then.
+            if (inFlight.decrementAndGet() <= workers) {
+                wake();
+            }
         }
     }
 }

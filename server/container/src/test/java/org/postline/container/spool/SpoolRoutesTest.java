@@ -89,6 +89,52 @@ class SpoolRoutesTest {
         assertThat(nonEmpty.size()).isLessThanOrEqualTo(1 + (MAILS - 2 * WORKERS) / WORKERS);
     }
 
+    @Test
+    void mailClaimedAheadButNotRunWhenStoppingStaysInTheSpool() throws Exception {
+        FakeSpool spool = new FakeSpool();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < MAILS; i++) {
+            ids.add(spool.put(TestEnv.envelope("carol@example.net", Optional.empty(), "alice@example.org"),
+                    ("Subject: " + i + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII)));
+        }
+        List<String> processed = new CopyOnWriteArrayList<>();
+        Semaphore finish = new Semaphore(0);
+        QueueWorker worker = new QueueWorker() {
+            @Override
+            public void process(SpooledMail mail) throws Exception {
+                if (!finish.tryAcquire(2, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("not released"); // fails, so the mail is released
+                }
+                processed.add(mail.id());
+                spool.complete(mail.id());
+            }
+
+            @Override
+            public void failed(SpooledMail mail, Throwable cause) {
+                spool.release(mail.id(), String.valueOf(cause), 0);
+            }
+        };
+        SpoolRoutes routes = new SpoolRoutes("stop", spool, worker, WORKERS, Duration.ofMillis(50));
+        try (CamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(routes);
+            camel.start();
+            routes.wake();
+            await(() -> routes.inFlight() == 2 * WORKERS);
+            // Stop claiming with a batch waiting behind the running mails; let only the running ones finish.
+            Thread releaser = new Thread(() -> finish.release(WORKERS));
+            releaser.start();
+            routes.drain(Duration.ofMillis(300));
+            releaser.join();
+        }
+        // Whatever did not run was never completed: it is still in the spool for the next start (no loss).
+        List<String> left = spool.all().stream().map(SpooledMail::id).toList();
+        assertThat(processed).doesNotHaveDuplicates();
+        assertThat(spool.completed()).containsExactlyInAnyOrderElementsOf(processed);
+        assertThat(left).doesNotContainAnyElementsOf(processed);
+        assertThat(processed.size() + left.size()).isEqualTo(MAILS);
+        assertThat(left).hasSizeGreaterThanOrEqualTo(MAILS - 2 * WORKERS);
+    }
+
     private static void await(BooleanSupplier condition) throws InterruptedException {
         await(condition, () -> "");
     }
