@@ -21,15 +21,12 @@ import org.slf4j.LoggerFactory;
  * remote delivery); each instance has its own endpoint and route names.
  * <ul>
  *   <li>wake-ups (a spool commit, a finished worker, a slow timer as safety net) coalesce in a one-slot
- *       queue; its single consumer claims mail when a worker is idle or the mail claimed ahead has run down to
- *       one batch, up to {@code workers} running plus {@code workers} waiting;</li>
+ *       queue; its single consumer claims as many mails as there are idle workers;</li>
  *   <li>{@code workers} concurrent consumers run the fold on each claimed mail and complete it;</li>
  *   <li>a failure goes to the dead-letter step (Camel error handling), which releases the mail for a durable
  *       retry or, after the last attempt, stores it in the error repository.</li>
  * </ul>
- * At most one batch ({@code workers} mails) waits in memory while holding a lease, so that under load a claim
- * (an index walk and a transaction) serves a batch rather than each finished mail; a mail is still claimed as
- * soon as a worker is idle. A lease lives in memory only: a crash frees it, and the mail runs at the next start.
+ * Only idle workers' worth of mail is ever claimed, so nothing waits in memory while holding a lease.
  */
 public final class SpoolRoutes extends RouteBuilder implements QueueConsumer {
 
@@ -39,7 +36,6 @@ public final class SpoolRoutes extends RouteBuilder implements QueueConsumer {
     private final Spool spool;
     private final QueueWorker worker;
     private final int workers;
-    private final int ahead;
     private final Duration pollInterval;
     private final String wakeUri;
     private final String failedUri;
@@ -61,13 +57,12 @@ public final class SpoolRoutes extends RouteBuilder implements QueueConsumer {
         this.spool = spool;
         this.worker = worker;
         this.workers = workers;
-        this.ahead = workers;
         this.pollInterval = pollInterval;
         this.wakeUri = "seda:postline-" + name + "-wake?size=1&discardWhenFull=true&pollTimeout=200";
         this.failedUri = "direct:postline-" + name + "-failed";
         // A short poll timeout lets the consumers notice a shutdown quickly.
-        this.workUri = "seda:postline-" + name + "-work?concurrentConsumers=" + workers
-                + "&size=" + (workers + ahead) + "&pollTimeout=200";
+        this.workUri = "seda:postline-" + name + "-work?concurrentConsumers=" + workers + "&size=" + workers
+                + "&pollTimeout=200";
     }
 
     @Override
@@ -110,15 +105,13 @@ public final class SpoolRoutes extends RouteBuilder implements QueueConsumer {
 
     private void dispatch() {
         while (!closing.get()) {
-            int held = inFlight.get();
-            // Claims when a worker may be idle, or the mail claimed ahead has run down to one batch.
-            if (held > workers) {
+            int idle = workers - inFlight.get();
+            if (idle <= 0) {
                 return;
             }
-            int wanted = workers + ahead - held;
             List<SpooledMail> claimed;
             try {
-                claimed = spool.claim(wanted);
+                claimed = spool.claim(idle);
             } catch (StoreException e) {
                 LOG.warn("claiming mail from queue {} failed; the next poll tries again", name, e);
                 return;
@@ -135,9 +128,6 @@ public final class SpoolRoutes extends RouteBuilder implements QueueConsumer {
                     LOG.warn("mail {} could not be handed to a worker; released", mail.id(), e);
                     spool.release(mail.id(), "not handed to a worker: " + e.getMessage(), 0);
                 }
-            }
-            if (claimed.size() < wanted) {
-                return; // nothing more is ready; a commit or a finished worker wakes the dispatcher again
             }
         }
     }
@@ -160,10 +150,8 @@ public final class SpoolRoutes extends RouteBuilder implements QueueConsumer {
     private final class SlotRelease extends SynchronizationAdapter {
         @Override
         public void onDone(Exchange exchange) {
-            // While more than a batch is held the dispatcher would not claim: no wake-up (a Camel exchange) then.
-            if (inFlight.decrementAndGet() <= workers) {
-                wake();
-            }
+            inFlight.decrementAndGet();
+            wake();
         }
     }
 }

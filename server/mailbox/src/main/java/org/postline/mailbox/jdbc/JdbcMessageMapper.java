@@ -96,19 +96,6 @@ final class JdbcMessageMapper implements MessageMapper {
             .flatMapIterable(found -> () -> found);
     }
 
-    /**
-     * James's default hands every append to another thread pool, though appends are subscribed on a thread that
-     * may block already (the append's own {@code boundedElastic} hop): one thread wake-up per delivered message
-     * for nothing. Only a non-blocking thread (an event loop, Reactor's parallel pool) still hands it over.
-     */
-    @Override
-    public Mono<MessageMetaData> addReactive(Mailbox mailbox, MailboxMessage message) {
-        return Mono.defer(() -> {
-            Mono<MessageMetaData> add = Mono.fromCallable(() -> add(mailbox, message));
-            return Schedulers.isInNonBlockingThread() ? add.subscribeOn(Schedulers.boundedElastic()) : add;
-        });
-    }
-
     @Override
     public List<MessageUid> retrieveMessagesMarkedForDeletion(Mailbox mailbox, MessageRange range) throws MailboxException {
         Optional<MetadataSnapshot> snapshot = snapshots.ifCurrent(idOf(mailbox));

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -32,9 +31,6 @@ import org.apache.james.mailbox.store.mail.model.impl.SimpleMailboxMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Appends racing on one mailbox (no JVM lock in front of the mapper, as with several processes on one
@@ -90,38 +86,6 @@ class ConcurrentAppendTest {
         assertThat(mapper.countMessagesInMailbox(inbox)).isEqualTo(THREADS * APPENDS_PER_THREAD);
         assertThat(mapper.getLastUid(inbox)).contains(MessageUid.of(THREADS * APPENDS_PER_THREAD));
         assertThat(blobReferences()).containsExactly((long) THREADS * APPENDS_PER_THREAD);
-    }
-
-    @Test
-    void reactiveAppendsRunWhereTheyAreSubscribedUnlessThatThreadMustNotBlock() throws Exception {
-        JdbcMapperProvider provider = new JdbcMapperProvider(database, Clock.systemUTC());
-        Mailbox inbox = provider.createMailboxMapper()
-            .create(MailboxPath.forUser(Username.of("bob@example.org"), "INBOX"), UidValidity.of(8)).block();
-        MessageMapper mapper = provider.createMessageMapper();
-        List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<MessageUid> uids = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        // On a thread that may block (as James's append hop to boundedElastic), the insert runs right there.
-        Mono.defer(() -> {
-            String subscriber = Thread.currentThread().getName();
-            return Mono.from(mapper.addReactive(inbox, message(provider, inbox, "Subject: elastic")))
-                .doOnNext(added -> threads.add(subscriber + "=" + Thread.currentThread().getName()));
-        }).subscribeOn(Schedulers.boundedElastic()).doOnNext(added -> uids.add(added.getUid())).block(Duration.ofSeconds(30));
-        // On a non-blocking thread, it is still handed to a pool that may block.
-        Mono.defer(() -> {
-            String subscriber = Thread.currentThread().getName();
-            return Mono.from(mapper.addReactive(inbox, message(provider, inbox, "Subject: parallel")))
-                .doOnNext(added -> threads.add(subscriber + "=" + Thread.currentThread().getName()));
-        }).subscribeOn(Schedulers.parallel()).doOnNext(added -> uids.add(added.getUid())).block(Duration.ofSeconds(30));
-
-        assertThat(threads).hasSize(2);
-        String[] elastic = threads.get(0).split("=");
-        assertThat(elastic[0]).startsWith("boundedElastic").isEqualTo(elastic[1]);
-        String[] parallel = threads.get(1).split("=");
-        assertThat(parallel[0]).startsWith("parallel");
-        assertThat(parallel[1]).startsWith("boundedElastic");
-        assertThat(uids).containsExactly(MessageUid.of(1), MessageUid.of(2));
-        assertThat(mapper.countMessagesInMailbox(inbox)).isEqualTo(2);
     }
 
     /** The reference count of every stored body. */
