@@ -59,6 +59,11 @@ class GroupCommitTest {
     }
 
     private GroupCommit.Insert row(int id, String label, CountDownLatch holdUntil) {
+        return row(id, label, new CountDownLatch(1), holdUntil);
+    }
+
+    /** {@code entered} counts down once the row is being bound, inside its group's transaction. */
+    private GroupCommit.Insert row(int id, String label, CountDownLatch entered, CountDownLatch holdUntil) {
         return new GroupCommit.Insert() {
             @Override
             public String sql() {
@@ -67,6 +72,7 @@ class GroupCommitTest {
 
             @Override
             public void bind(PreparedStatement insert) throws SQLException {
+                entered.countDown();
                 if (holdUntil != null) {
                     try {
                         assertThat(holdUntil.await(30, TimeUnit.SECONDS)).isTrue();
@@ -119,8 +125,11 @@ class GroupCommitTest {
         CountDownLatch release = new CountDownLatch(1);
         Map<String, String> outcomes = new ConcurrentHashMap<>();
         List<Thread> threads = new ArrayList<>();
-        threads.add(start(row(1, "first", release), "first", outcomes));
-        awaitQueued(0); // the first thread leads a group of one and holds it open
+        CountDownLatch firstInGroup = new CountDownLatch(1);
+        threads.add(start(row(1, "first", firstInGroup, release), "first", outcomes));
+        // The first thread leads a group of one and holds it open.
+        assertThat(firstInGroup.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(commits.queued()).isZero();
         for (int i = 2; i <= 9; i++) {
             threads.add(start(row(i, "row " + i, null), "t" + i, outcomes));
         }
@@ -141,8 +150,9 @@ class GroupCommitTest {
         CountDownLatch release = new CountDownLatch(1);
         Map<String, String> outcomes = new ConcurrentHashMap<>();
         List<Thread> threads = new ArrayList<>();
-        threads.add(start(row(1, "first", release), "first", outcomes));
-        awaitQueued(0);
+        CountDownLatch firstInGroup = new CountDownLatch(1);
+        threads.add(start(row(1, "first", firstInGroup, release), "first", outcomes));
+        assertThat(firstInGroup.await(30, TimeUnit.SECONDS)).isTrue();
         threads.add(start(row(2, "before", null), "before", outcomes));
         awaitQueued(1);
         threads.add(start(row(100, "duplicate", null), "duplicate", outcomes));
