@@ -27,8 +27,8 @@ public final class SmtpListener implements Listener {
     /**
      * I/O threads, which also run the protocol handlers: a command then costs one thread wake-up instead of
      * three (I/O, handler, I/O again), most of a short command's cost and why a new connection per message
-     * cost twice a reused one. A commit waiting for the disk holds up only the connections of its own thread,
-     * as it did on a handler thread of their own.
+     * cost twice a reused one. A commit waiting for the disk holds up the connections of its own thread, as it
+     * did on a handler thread of their own; the database spool's other commits wait for the same log anyway.
      */
     private static final int HANDLER_THREADS = 16;
 

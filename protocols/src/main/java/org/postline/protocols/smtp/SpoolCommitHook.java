@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Commits the streamed message to the spool and only then answers {@code 250 2.0.0 Ok: queued as <id>};
  * if the spool fails the message is aborted (nothing half-stored) and the client told to try later.
- * Runs on the connection's Netty I/O thread: a commit waiting for the disk holds up only that thread's connections.
+ * Runs on the connection's Netty I/O thread: a commit waiting for the disk holds up that thread's connections, and
+ * with the database spool also the commits of other threads queued behind it (one log sync serves them all).
  */
 final class SpoolCommitHook implements MessageHook {
 
