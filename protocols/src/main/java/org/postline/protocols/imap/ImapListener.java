@@ -32,7 +32,6 @@ import org.apache.james.imap.encode.ImapEncoder;
 import org.apache.james.imap.encode.main.DefaultImapEncoderFactory;
 import org.apache.james.imap.encode.main.DefaultLocalizer;
 import org.apache.james.imap.decode.ImapDecoder;
-import org.apache.james.imap.decode.main.DefaultImapDecoder;
 import org.apache.james.imap.decode.parser.ImapParserFactory;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.imap.processor.main.DefaultImapProcessorFactory;
@@ -187,12 +186,12 @@ public final class ImapListener implements Listener {
     }
 
     /**
-     * James's decoder. Before login the first unknown command ends the session (James's rule, against
-     * cross-protocol attacks); after login, {@code maxBadCommands} unknown commands do.
+     * James's parsers. Before login the first unknown command ends the session (James's rule, against
+     * cross-protocol attacks); after login, one more than {@code maxBadCommands} unknown commands in a row does.
      */
     private static ImapDecoder decoder(int maxBadCommands) {
         UnpooledStatusResponseFactory responses = new UnpooledStatusResponseFactory();
-        return new DefaultImapDecoder(responses, new ImapParserFactory(responses),
+        return new CommandDecoder(responses, new ImapParserFactory(responses),
             maxBadCommands > 0 ? maxBadCommands : Integer.MAX_VALUE);
     }
 
