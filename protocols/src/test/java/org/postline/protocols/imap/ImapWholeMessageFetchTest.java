@@ -37,7 +37,7 @@ import reactor.core.publisher.Mono;
  * and multipart among them), flags and dates, one served with it and one by James alone, get the same bytes
  * for every FETCH of whole messages, peeked or not, by sequence and uid sets, after another session's expunge,
  * in EXAMINE and SELECT; the \Seen flags they set, read afterwards, and what another session is told of them
- * are the same too.
+ * are the same too. In a mailbox opened with EXAMINE ({@link ReadOnlySelection}) no FETCH sets \Seen.
  */
 class ImapWholeMessageFetchTest {
 
@@ -112,8 +112,8 @@ class ImapWholeMessageFetchTest {
             both(ours, theirs, "EXAMINE INBOX");
             both(oursWatching, theirsWatching, "EXAMINE INBOX");
             sameReply(ours, theirs, "FETCH 1:* BODY.PEEK[]");
-            // James 3.8.1 sets \Seen even in a mailbox opened with EXAMINE.
-            sameReply(ours, theirs, "FETCH 12 BODY[]");
+            // Nor does BODY[] set \Seen in a mailbox opened with EXAMINE (James alone would).
+            assertThat(sameReply(ours, theirs, "FETCH 12 BODY[]")).doesNotContain("FLAGS");
             both(ours, theirs, "SELECT INBOX");
             for (String command : List.of("FETCH 1:3 BODY.PEEK[]", "FETCH 1:2 (UID FLAGS BODY.PEEK[])",
                     "FETCH 5:7 BODY[]", "FETCH 5:8 (FLAGS BODY[])", "UID FETCH 9:10 (RFC822.SIZE INTERNALDATE BODY[])",
@@ -149,6 +149,43 @@ class ImapWholeMessageFetchTest {
             assertThat(seenUpdates).hasValue(2);
             assertThat(ours.command("FETCH 4:14 FLAGS")).filteredOn(line -> line.contains("\\Seen")).hasSize(11);
         }
+    }
+
+    @Test
+    void examineKeepsEveryFetchFromSettingSeen() throws Exception {
+        fast = fixture.server().start();
+        Twins twins = twins("examine");
+        try (ImapClient client = ImapClient.connect(fast.boundAddress())) {
+            client.login(twins.ours());
+            assertThat(client.status("EXAMINE INBOX")).contains("[READ-ONLY]");
+            // Served by WholeMessageFetch, and by James's processor (sections, partial fetches).
+            for (String fetch : List.of("FETCH 4 BODY[]", "FETCH 6 RFC822", "FETCH 7 BODY[TEXT]", "FETCH 8 BODY[]<0.10>",
+                    "UID FETCH 9 (FLAGS BODY[HEADER])")) {
+                assertThat(client.command(fetch)).as(fetch).noneMatch(ImapWholeMessageFetchTest::seenInFetch)
+                    .last().asString().contains(" OK ");
+            }
+            assertThat(client.status("SELECT INBOX")).contains("[READ-WRITE]");
+            assertThat(client.command("FETCH 4,6:9 FLAGS")).noneMatch(ImapWholeMessageFetchTest::seenInFetch);
+            assertThat(client.command("FETCH 7 BODY[TEXT]")).anyMatch(ImapWholeMessageFetchTest::seenInFetch);
+        }
+    }
+
+    /** A FETCH response telling \Seen (not the FLAGS response that lists the mailbox's flags). */
+    private static boolean seenInFetch(String line) {
+        return line.contains(" FETCH (FLAGS (") && line.contains("\\Seen");
+    }
+
+    @Test
+    void peekFormKeepsEveryItem() {
+        FetchData fetch = FetchData.builder().fetch(Item.UID, Item.FLAGS)
+            .add(new BodyFetchElement("BODY[]", SectionType.CONTENT, null, null, null, null), false)
+            .add(BodyFetchElement.createRFC822Text(), false).build();
+        FetchData peek = ReadOnlySelection.peek(fetch);
+        assertThat(peek.isSetSeen()).isFalse();
+        assertThat(peek.contains(Item.UID)).isTrue();
+        assertThat(peek.contains(Item.FLAGS)).isTrue();
+        assertThat(peek.contains(Item.SIZE)).isFalse();
+        assertThat(peek.getBodyElements()).containsExactlyElementsOf(fetch.getBodyElements());
     }
 
     private void startBoth() throws Exception {
