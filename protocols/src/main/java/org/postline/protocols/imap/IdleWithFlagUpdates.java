@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.james.events.Event;
 import org.apache.james.events.EventListener;
 import org.apache.james.imap.api.ImapConfiguration;
-import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.ImapSessionState;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.process.ImapProcessor;
@@ -43,21 +42,8 @@ final class IdleWithFlagUpdates extends AbstractMailboxProcessor<IdleRequest> {
 
     /** {@code next} with IDLE commands taken over by this processor; everything else goes to {@code next}. */
     static ImapProcessor inFrontOf(ImapProcessor next, MailboxManager mailboxes, MetricFactory metrics) {
-        IdleWithFlagUpdates idle = new IdleWithFlagUpdates(mailboxes, metrics);
-        return new ImapProcessor() {
-            @Override
-            public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
-                return message instanceof IdleRequest
-                    ? idle.processReactive(message, responder, session)
-                    : next.processReactive(message, responder, session);
-            }
-
-            @Override
-            public void configure(ImapConfiguration configuration) {
-                next.configure(configuration);
-                idle.configure(configuration);
-            }
-        };
+        return new TakenOverRequests<>(IdleRequest.class, (request, session) -> true,
+            new IdleWithFlagUpdates(mailboxes, metrics), next);
     }
 
     @Override

@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One IMAP port: STARTTLS offered (usually 143) or implicit TLS (usually 993), as its {@link ListenerConfig}
  * says, over the mailboxes of an {@link ImapContext}. Decoding, processing (but for IDLE, see
- * {@link IdleWithFlagUpdates}) and encoding are James's (protocols-imap 3.8.1); the connection handlers are
+ * {@link IdleWithFlagUpdates}, and FETCH of metadata or whole messages, see {@link MetadataFetch} and
+ * {@link WholeMessageFetch}; no FETCH sets \Seen after EXAMINE, see {@link ReadOnlySelection}) and encoding
+ * are James's (protocols-imap 3.8.1); the connection handlers are
  * James's Netty IMAP handlers (james-server-protocols-imap4), bootstrapped here rather than by James's IMAPServer so that: the TLS
  * context comes from {@link TlsContexts} without a keystore file; loopback clients may log in without TLS;
  * connections over a limit get a BYE; the idle timeout before login may be shorter than 30 minutes; a failed
@@ -156,8 +158,10 @@ public final class ImapListener implements Listener {
                 context.quotaRootResolver(), context.metrics()),
             context.mailboxes(), context.metrics());
         if (metadataFetch) {
+            james = WholeMessageFetch.inFrontOf(james, context.mailboxes(), context.metrics());
             james = MetadataFetch.inFrontOf(james, context.mailboxes(), context.metrics());
         }
+        james = new ReadOnlySelection(james);
         ImapEncoder encoder = DefaultImapEncoderFactory.createDefaultEncoder(new DefaultLocalizer(), true);
         ImapProcessor processor = new IoOrderedCompletion(new BatchedResponses(new FlushedBye(new DefaultMailboxProvisioner(
             new LoginThrottle(james, limits.authFailureDelay(), limits.maxAuthFailures()), context.mailboxes(),

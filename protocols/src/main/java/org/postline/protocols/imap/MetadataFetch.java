@@ -5,9 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import javax.mail.Flags;
-import org.apache.james.imap.api.ImapConfiguration;
 import org.apache.james.imap.api.ImapConstants;
-import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.FetchData;
 import org.apache.james.imap.api.message.FetchData.Item;
@@ -55,21 +53,8 @@ final class MetadataFetch extends AbstractMailboxProcessor<FetchRequest> {
 
     /** {@code next} with metadata-only FETCH commands taken over; everything else goes to {@code next}. */
     static ImapProcessor inFrontOf(ImapProcessor next, MailboxManager mailboxes, MetricFactory metrics) {
-        MetadataFetch fetch = new MetadataFetch(mailboxes, metrics);
-        return new ImapProcessor() {
-            @Override
-            public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
-                return message instanceof FetchRequest request && serves(request.getFetch(), session)
-                    ? fetch.processReactive(message, responder, session)
-                    : next.processReactive(message, responder, session);
-            }
-
-            @Override
-            public void configure(ImapConfiguration configuration) {
-                next.configure(configuration);
-                fetch.configure(configuration);
-            }
-        };
+        return new TakenOverRequests<>(FetchRequest.class, (request, session) -> serves(request.getFetch(), session),
+            new MetadataFetch(mailboxes, metrics), next);
     }
 
     /**
