@@ -2,8 +2,15 @@ package org.postline.protocols.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.mail.iap.Response;
+import com.sun.mail.imap.IMAPFolder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
+import javax.mail.Flags;
+import javax.mail.Folder;
+import javax.mail.Session;
+import javax.mail.Store;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +102,13 @@ class ImapReadOnlySelectionTest {
             assertThat(examining.status("EXAMINE INBOX")).contains(" OK [READ-ONLY]");
             assertThat(examining.status("MOVE 1 Archive")).contains(" NO [READ-ONLY]");
             assertThat(examining.status("UID MOVE 1:* Archive")).contains(" NO [READ-ONLY]");
+            // REPLACE (RFC 8508) would append to Archive and expunge message 1 of INBOX.
+            byte[] replacement = ImapSessionTest.message("replacement", "new body");
+            String tag = examining.nextTag();
+            examining.send(tag + " REPLACE 1 Archive {" + replacement.length + "+}\r\n");
+            examining.send(replacement);
+            examining.send("\r\n");
+            assertThat(examining.readUntilTagged(tag)).last().asString().contains(" NO [READ-ONLY]");
             assertThat(fixture.messages(user.address(), "INBOX")).hasSize(MESSAGES);
             assertThat(fixture.messages(user.address(), "Archive")).isEmpty();
             assertThat(examining.status("COPY 1:2 Archive")).contains(" OK ");
@@ -156,6 +170,39 @@ class ImapReadOnlySelectionTest {
             assertThat(client.status("STORE 1 +FLAGS (\\Deleted)")).contains(" OK ");
             assertThat(client.status("CLOSE")).contains(" OK ");
             assertThat(fixture.messages(user.address(), "INBOX")).hasSize(MESSAGES - 1);
+        }
+    }
+
+    @Test
+    void javaMailClosingAReadOnlyFolderExpungesNothing() throws Exception {
+        try (ImapClient selecting = login()) {
+            assertThat(selecting.status("SELECT INBOX")).contains(" OK ");
+            assertThat(selecting.status("STORE 1 +FLAGS.SILENT (\\Deleted)")).contains(" OK ");
+        }
+        Properties properties = new Properties();
+        properties.setProperty("mail.imap.connectiontimeout", "10000");
+        properties.setProperty("mail.imap.timeout", "10000");
+        Store store = Session.getInstance(properties).getStore("imap");
+        store.connect("127.0.0.1", server.boundAddress().getPort(), user.address(), user.password());
+        try {
+            Folder inbox = store.getFolder("INBOX");
+            // READ_ONLY is EXAMINE; closing it sends CLOSE, which must not expunge.
+            inbox.open(Folder.READ_ONLY);
+            assertThat(inbox.getMessageCount()).isEqualTo(MESSAGES);
+            Response[] replies = (Response[]) ((IMAPFolder) inbox)
+                .doCommand(protocol -> protocol.command("STORE 2 +FLAGS (\\Flagged)", null));
+            Response tagged = replies[replies.length - 1];
+            assertThat(tagged.isNO()).as(tagged.toString()).isTrue();
+            assertThat(tagged.toString()).contains("[READ-ONLY]");
+            inbox.close(true);
+            assertThat(fixture.messages(user.address(), "INBOX")).hasSize(MESSAGES);
+            inbox.open(Folder.READ_WRITE);
+            assertThat(inbox.getMessage(1).isSet(Flags.Flag.DELETED)).isTrue();
+            assertThat(inbox.getMessage(2).isSet(Flags.Flag.FLAGGED)).isFalse();
+            inbox.close(true);
+            assertThat(fixture.messages(user.address(), "INBOX")).hasSize(MESSAGES - 1);
+        } finally {
+            store.close();
         }
     }
 
