@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * One IMAP port: STARTTLS offered (usually 143) or implicit TLS (usually 993), as its {@link ListenerConfig}
  * says, over the mailboxes of an {@link ImapContext}. Decoding, processing (but for IDLE, see
  * {@link IdleWithFlagUpdates}, and FETCH of metadata or whole messages, see {@link MetadataFetch} and
- * {@link WholeMessageFetch}; no FETCH sets \Seen after EXAMINE, see {@link ReadOnlySelection}) and encoding
+ * {@link WholeMessageFetch}; nothing changes a mailbox opened with EXAMINE, see {@link ReadOnlySelection}) and encoding
  * are James's (protocols-imap 3.8.1); the connection handlers are
  * James's Netty IMAP handlers (james-server-protocols-imap4), bootstrapped here rather than by James's IMAPServer so that: the TLS
  * context comes from {@link TlsContexts} without a keystore file; loopback clients may log in without TLS;
