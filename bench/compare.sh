@@ -60,6 +60,16 @@ id vmail >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/
 VUID=$(id -u vmail)
 VGID=$(id -g vmail)
 
+# Each server starts its measured run with nothing of the run before still being written back: deleting the last
+# run's tens of thousands of files, or the previous server's mail, made the first syncs of the next one slow.
+settle_disk() {
+  sync
+  local i=0
+  while [ $i -lt 300 ] && [ "$(awk '/^(Dirty|Writeback):/ { kb += $2 } END { print kb + 0 }' /proc/meminfo)" -gt 4096 ]; do
+    i=$((i + 1)); sleep 0.1
+  done
+}
+
 wait_port() { # host port seconds
   local i=0
   while ! (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; do
@@ -131,6 +141,7 @@ STARTUP_MS=$("$BENCH" startup --port 12525 --pid-file "$OUT/postline.pid" --log 
 PID=$(cat "$OUT/postline.pid")
 PIDS+=("$PID")
 log "Postline pid $PID greeted after $STARTUP_MS ms"
+settle_disk
 "$BENCH" run --name postline --smtp-port 12525 --imap-port 11143 --pop3-port 11110 --domain $DOMAIN \
   --password $PASSWORD --server-pid "$PID" --startup-ms "$STARTUP_MS" --client-check \
   --json "$OUT/postline.json" "${BENCH_ARGS[@]}" | tee "$OUT/postline.txt"
@@ -143,6 +154,7 @@ log "ceiling: James Protocols SMTP + write-and-fsync hook"
 CEILING=$!
 PIDS+=("$CEILING")
 wait_port 127.0.0.1 12625 60
+settle_disk
 "$BENCH" run --name ceiling --smtp-port 12625 --phases smtp --no-delivery --domain $DOMAIN \
   --json "$OUT/ceiling.json" "${BENCH_ARGS[@]}" | tee "$OUT/ceiling.txt"
 stop_pid "$CEILING"
@@ -225,6 +237,7 @@ CF
 dovecot -c "$OUT/dovecot/dovecot.conf"
 wait_port 127.0.0.1 12025 30
 wait_port 127.0.0.1 12143 30
+settle_disk
 "$BENCH" run --name postfix+dovecot --smtp-port 12025 --imap-port 12143 --pop3-port 12110 --domain $DOMAIN \
   --password $PASSWORD --json "$OUT/postfix-dovecot.json" "${BENCH_ARGS[@]}" | tee "$OUT/postfix-dovecot.txt"
 doveadm -c "$OUT/dovecot/dovecot.conf" stop || true
@@ -235,6 +248,7 @@ BASELINES=(--baseline "postfix+dovecot=$OUT/postfix-dovecot.json" --baseline "ce
 # ---------------------------------------------------------------- Apache James 3.8.1 (memory app)
 if [ $JAMES = yes ]; then
   log "Apache James 3.8.1 memory app"
+  settle_disk
   "$ROOT/bench/james.sh" "$OUT/james" 13025 13143 13110 "$DOMAIN" "$PASSWORD" "$USERS"
   JPID=$(cat "$OUT/james/james.pid")
   PIDS+=("$JPID")
