@@ -60,8 +60,8 @@ id vmail >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/
 VUID=$(id -u vmail)
 VGID=$(id -g vmail)
 
-# Each server starts its measured run with nothing of the run before still being written back: deleting the last
-# run's tens of thousands of files, or the previous server's mail, made the first syncs of the next one slow.
+# Each server starts its measured run with nothing of what came before still being written back (the last run's
+# files deleted at the start, the previous server's mail), so that no server's syncs wait behind another's writes.
 settle_disk() {
   sync
   local i=0
