@@ -10,6 +10,8 @@ import javax.sql.DataSource;
 
 import org.apache.james.mailbox.exception.MailboxException;
 import org.postline.api.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs units of work in their own JDBC transaction. Every mapper call is one transaction, because James
@@ -31,6 +33,7 @@ final class Database {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final int ATTEMPTS = 8;
     /** Upper bound of the first pause after a conflict; it doubles per attempt (random below it, so rivals part). */
     private static final long FIRST_BACKOFF_MILLIS = 5;
@@ -75,6 +78,9 @@ final class Database {
             }
             backOff(attempt, lastRetryable);
         }
+        // Callers report only the message; where the last conflict came from (a lock, Derby's sequence updater,
+        // ...) is in its stack, which the next occurrence of a rare contention must show.
+        LOG.warn("Mailbox transaction gave up after {} attempts; the last conflict:", ATTEMPTS, lastRetryable);
         throw new MailboxException("Mailbox database stayed contended after " + ATTEMPTS + " attempts", lastRetryable);
     }
 
